@@ -1,0 +1,413 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"math/bits"
+	"math/rand/v2"
+)
+
+// maxLatentBits caps exact evaluation at 2²⁴ joint hidden configurations
+// (about a second per image set for 16 visible units); beyond it the
+// enumeration would take minutes to hours, so it is refused.
+const maxLatentBits = 24
+
+// latentBits returns the number of hidden units of a net of the given sizes
+// (every layer but the visible one), or an error naming the number of
+// configurations when their enumeration would exceed the limit.
+func latentBits(sizes []int) (int, error) {
+	h := 0
+	for _, n := range sizes[1:] {
+		h += n
+	}
+	if h > maxLatentBits {
+		return h, fmt.Errorf("exact evaluation of %s needs 2^%d = %.4g latent configurations; the limit is 2^%d = %d",
+			archString(sizes), h, math.Exp2(float64(h)), maxLatentBits, 1<<maxLatentBits)
+	}
+	return h, nil
+}
+
+// softplus returns log(1 + eˣ) without overflow: log p(s | a) of a binary
+// unit with total input a is s·a − softplus(a).
+func softplus(x float64) float64 {
+	if x > 0 {
+		return x + math.Log1p(exp(-x))
+	}
+	return math.Log1p(exp(x))
+}
+
+// enumerator walks every joint configuration of the hidden layers of a net
+// in Gray-code order, so that consecutive configurations differ in one unit
+// and every total input is updated by adding or subtracting one weight row.
+// The latent bits are numbered from the top layer down, so the units that
+// flip most often are the ones whose change is cheapest to follow.
+type enumerator struct {
+	h     int   // latent units
+	layer []int // (h,) layer of latent bit b
+	unit  []int // (h,) index of latent bit b within its layer
+	lay   []enumLayer
+}
+
+// enumLayer is the state of one layer during the enumeration.
+type enumLayer struct {
+	s  []float64 // (n,) binary states
+	a  []float64 // (n,) generative input from the layer above (the top: its biases)
+	ra []float64 // (n,) recognition input from the layer below (layers ≥ 2)
+}
+
+// newEnumerator returns an enumerator for nets of the given sizes, which
+// latentBits has accepted.
+func newEnumerator(sizes []int) *enumerator {
+	e := &enumerator{}
+	top := len(sizes) - 1
+	for l := top; l >= 1; l-- {
+		for i := 0; i < sizes[l]; i++ {
+			e.layer = append(e.layer, l)
+			e.unit = append(e.unit, i)
+		}
+	}
+	e.h = len(e.layer)
+	e.lay = make([]enumLayer, len(sizes))
+	for l, n := range sizes {
+		e.lay[l] = enumLayer{s: make([]float64, n), a: make([]float64, n), ra: make([]float64, n)}
+	}
+	return e
+}
+
+// run calls visit once for each of the 2^h joint hidden configurations of
+// net, in Gray-code order. visit receives the configuration as a bit mask
+// (bit b is latent unit b), the hidden unit of layer 1 that has just flipped
+// (−1 if none did) and its new state, and three sums in nats:
+//
+//	lph  = log p(h)                        the generative prior of the configuration
+//	spv  = Σ_i softplus(a_i)               over the visible inputs a = GenB + Σ_j h1_j GenW[j,:]
+//	lqUp = Σ_{l≥2} log q(h_l | h_{l−1})    the recognition terms above layer 1
+//
+// so that log p(h, v) = lph + Σ_i v_i a_i − spv for any image v.
+func (e *enumerator) run(net *Net, visit func(cfg uint64, flip1 int, on bool, lph, spv, lqUp float64)) {
+	top := len(net.Sizes) - 1
+	for l := 0; l <= top; l++ {
+		clear(e.lay[l].s)
+		if l < top {
+			copy(e.lay[l].a, net.Links[l].GenB)
+		} else {
+			copy(e.lay[l].a, net.TopBias)
+		}
+		if l >= 2 {
+			copy(e.lay[l].ra, net.Links[l-1].RecB)
+		}
+	}
+	spv := 0.0
+	for _, a := range e.lay[0].a {
+		spv += softplus(a)
+	}
+	var cfg uint64
+	flip1, on := -1, false
+	for t := uint64(0); t < 1<<e.h; t++ {
+		if t > 0 {
+			b := bits.TrailingZeros64(t)
+			cfg ^= 1 << b
+			l, i := e.layer[b], e.unit[b]
+			u := &e.lay[l]
+			sign := 1.0
+			if u.s[i] != 0 {
+				sign = -1
+			}
+			u.s[i] = 1 - u.s[i]
+			below := &e.lay[l-1]
+			addScaledRow(below.a, net.Links[l-1].GenW, i, sign)
+			if l < top {
+				addScaledRow(e.lay[l+1].ra, net.Links[l].RecW, i, sign)
+			}
+			flip1, on = -1, false
+			if l == 1 {
+				flip1, on = i, sign > 0
+				spv = 0
+				for _, a := range below.a {
+					spv += softplus(a)
+				}
+			}
+		}
+		lph, lqUp := 0.0, 0.0
+		for l := 1; l <= top; l++ {
+			lph += logBernoulli(e.lay[l].s, e.lay[l].a)
+			if l >= 2 {
+				lqUp += logBernoulli(e.lay[l].s, e.lay[l].ra)
+			}
+		}
+		visit(cfg, flip1, on, lph, spv, lqUp)
+	}
+}
+
+// addScaledRow sets a (n,) += sign · w[i, :] for w (m, n).
+func addScaledRow(a, w []float64, i int, sign float64) {
+	n := len(a)
+	row := w[i*n : i*n+n]
+	for k := range a {
+		a[k] += sign * row[k]
+	}
+}
+
+// logBernoulli returns Σ_i log p(s_i | a_i) = Σ_i s_i a_i − softplus(a_i) in
+// nats: the log-probability of binary states s (n,) given total inputs a (n,).
+func logBernoulli(s, a []float64) float64 {
+	lp := 0.0
+	s = s[:len(a)]
+	for i, x := range a {
+		lp += s[i]*x - softplus(x)
+	}
+	return lp
+}
+
+// Eval holds the exact quantities of a net against a data distribution, in
+// bits unless said otherwise.
+type Eval struct {
+	KL      float64 // KL[p_data ‖ p_model] = Σ p_data(v) log₂(p_data(v)/p_model(v))
+	NLL     float64 // −Σ p_data(v) log₂ p_model(v): the cross-entropy, ≥ H(p_data)
+	Entropy float64 // H(p_data)
+	Gap     float64 // E_{p_data}[KL(q(h|v) ‖ p(h|v))]: free energy minus NLL, the cost of the recognition net
+	Outside float64 // 1 − Σ over the support of p_model(v): probability the model puts elsewhere
+}
+
+// Evaluator computes the exact marginal probabilities p_model(v) of a fixed
+// set of images, and the free energies of the recognition net on them, by
+// enumerating every joint configuration of the hidden layers.
+type Evaluator struct {
+	images []float64 // (m, V) the images, row-major
+	p      []float64 // (m,) their probabilities under the data, or nil
+	LogP   []float64 // (m,) log p_model(image) in nats, after Evaluate or LogMarginals
+	Free   []float64 // (m,) free energy −Σ_h q(h|v) log(p(h,v)/q(h|v)) in nats, after Evaluate
+
+	e   *enumerator
+	dot []float64 // (m,) Σ_i v_i a_i for the current configuration
+	d   []float64 // (m, n1) Σ_i v_i GenW0[j,i]: change of dot when unit j of layer 1 flips
+	r1  []float64 // (m, n1) recognition input of layer 1 for each image
+	lq1 []float64 // (m,) log q(h1 | v) for the current configuration
+	mx  []float64 // (m,) running maximum of log p(h, v), for a stable log-sum-exp
+	sum []float64 // (m,) Σ_h exp(log p(h, v) − mx)
+}
+
+// NewEvaluator returns an evaluator of the images (m, V), with probabilities
+// p (m,) under the data if the KL is wanted (else nil), for nets of the given
+// sizes. It fails if the enumeration would be too large.
+func NewEvaluator(sizes []int, images, p []float64) (*Evaluator, error) {
+	if _, err := latentBits(sizes); err != nil {
+		return nil, err
+	}
+	v := sizes[0]
+	if len(images)%v != 0 {
+		return nil, fmt.Errorf("evaluator: %d pixel values are not a whole number of %d-pixel images", len(images), v)
+	}
+	m := len(images) / v
+	n1 := sizes[1]
+	return &Evaluator{
+		images: images, p: p,
+		LogP: make([]float64, m), Free: make([]float64, m),
+		e:   newEnumerator(sizes),
+		dot: make([]float64, m), d: make([]float64, m*n1), r1: make([]float64, m*n1),
+		lq1: make([]float64, m), mx: make([]float64, m), sum: make([]float64, m),
+	}, nil
+}
+
+// LogMarginals sets ev.LogP to log p_model of every image, in nats.
+func (ev *Evaluator) LogMarginals(net *Net) {
+	ev.enumerate(net, false)
+}
+
+// Evaluate returns the exact KL, NLL, entropy, recognition gap and mass
+// outside the support for net, and leaves LogP and Free set.
+func (ev *Evaluator) Evaluate(net *Net) Eval {
+	ev.enumerate(net, true)
+	var e Eval
+	inside := 0.0
+	for k, p := range ev.p {
+		lp := ev.LogP[k]
+		inside += math.Exp(lp)
+		e.Entropy -= p * math.Log(p)
+		e.NLL -= p * lp
+		e.Gap += p * (ev.Free[k] + lp)
+	}
+	e.KL = e.NLL - e.Entropy
+	e.KL /= math.Ln2
+	e.NLL /= math.Ln2
+	e.Entropy /= math.Ln2
+	e.Gap /= math.Ln2
+	e.Outside = math.Max(0, 1-inside)
+	return e
+}
+
+// enumerate fills LogP, and Free when free is set, by one pass over every
+// hidden configuration. For each configuration h and image v it forms
+// log p(h, v) = log p(h) + Σ_i [v_i a_i − softplus(a_i)] and adds it to a
+// running log-sum-exp, and, for the free energy, adds q(h|v)·(log q(h|v) −
+// log p(h, v)), with log q(h|v) = log q(h1|v) + Σ_{l≥2} log q(h_l|h_{l−1}).
+func (ev *Evaluator) enumerate(net *Net, free bool) {
+	V, n1 := net.Sizes[0], net.Sizes[1]
+	m := len(ev.dot)
+	gw, gb := net.Links[0].GenW, net.Links[0].GenB
+	rw, rb := net.Links[0].RecW, net.Links[0].RecB
+	for k := 0; k < m; k++ {
+		img := ev.images[k*V : k*V+V]
+		ev.dot[k] = dotOn(img, gb)
+		for j := 0; j < n1; j++ {
+			ev.d[k*n1+j] = dotOn(img, gw[j*V:j*V+V])
+		}
+		// r1 = RecB + Σ_i v_i RecW[i,:]; all of layer 1 starts off, so
+		// log q(h1 = 0 | v) = −Σ_j softplus(r1_j).
+		r1 := ev.r1[k*n1 : k*n1+n1]
+		copy(r1, rb)
+		ev.lq1[k] = 0
+		for i, x := range img {
+			if x != 0 {
+				addTo(r1, rw[i*n1:i*n1+n1])
+			}
+		}
+		for _, x := range r1 {
+			ev.lq1[k] -= softplus(x)
+		}
+		ev.mx[k], ev.sum[k], ev.Free[k] = math.Inf(-1), 0, 0
+	}
+	ev.e.run(net, func(_ uint64, flip1 int, on bool, lph, spv, lqUp float64) {
+		if flip1 >= 0 {
+			sign := -1.0
+			if on {
+				sign = 1
+			}
+			for k := 0; k < m; k++ {
+				ev.dot[k] += sign * ev.d[k*n1+flip1]
+				ev.lq1[k] += sign * ev.r1[k*n1+flip1]
+			}
+		}
+		for k := 0; k < m; k++ {
+			lj := lph + ev.dot[k] - spv
+			if lj <= ev.mx[k] {
+				ev.sum[k] += exp(lj - ev.mx[k])
+			} else {
+				ev.sum[k] = ev.sum[k]*exp(ev.mx[k]-lj) + 1
+				ev.mx[k] = lj
+			}
+			if free {
+				lq := ev.lq1[k] + lqUp
+				if q := exp(lq); q > 0 {
+					ev.Free[k] += q * (lq - lj)
+				}
+			}
+		}
+	})
+	for k := 0; k < m; k++ {
+		ev.LogP[k] = ev.mx[k] + math.Log(ev.sum[k])
+	}
+}
+
+// dotOn returns Σ_i x_i w_i for binary x (n,), adding only where x_i is 1.
+func dotOn(x, w []float64) float64 {
+	s := 0.0
+	w = w[:len(x)]
+	for i, xi := range x {
+		if xi != 0 {
+			s += w[i]
+		}
+	}
+	return s
+}
+
+// Posterior draws hidden states from the exact posterior p(h | v) of a
+// generative net by enumerating every configuration: the -wake exact ablation.
+type Posterior struct {
+	e  *enumerator
+	lj []float64 // (2^h,) log p(h, v) by configuration
+	d  []float64 // (n1,) Σ_i v_i GenW0[j,i]
+}
+
+// NewPosterior returns a posterior sampler for nets of the given sizes,
+// which latentBits has accepted.
+func NewPosterior(sizes []int) *Posterior {
+	e := newEnumerator(sizes)
+	return &Posterior{e: e, lj: make([]float64, 1<<e.h), d: make([]float64, sizes[1])}
+}
+
+// Sample draws h ~ p(h | v) for the image v (V,) with one uniform from r, and
+// reports every hidden unit's state through set(layer, unit, on).
+func (p *Posterior) Sample(net *Net, v []float64, r *rand.Rand, set func(l, i int, on bool)) {
+	V, n1 := net.Sizes[0], net.Sizes[1]
+	gw := net.Links[0].GenW
+	for j := 0; j < n1; j++ {
+		p.d[j] = dotOn(v, gw[j*V:j*V+V])
+	}
+	dot := dotOn(v, net.Links[0].GenB)
+	mx := math.Inf(-1)
+	p.e.run(net, func(cfg uint64, flip1 int, on bool, lph, spv, _ float64) {
+		if flip1 >= 0 {
+			if on {
+				dot += p.d[flip1]
+			} else {
+				dot -= p.d[flip1]
+			}
+		}
+		lj := lph + dot - spv
+		p.lj[cfg] = lj
+		mx = math.Max(mx, lj)
+	})
+	z := 0.0
+	for c, lj := range p.lj {
+		p.lj[c] = exp(lj - mx)
+		z += p.lj[c]
+	}
+	u := r.Float64() * z
+	pick := len(p.lj) - 1
+	for c, w := range p.lj {
+		if u < w {
+			pick = c
+			break
+		}
+		u -= w
+	}
+	for b := 0; b < p.e.h; b++ {
+		set(p.e.layer[b], p.e.unit[b], pick>>b&1 == 1)
+	}
+}
+
+// LogLikelihood returns Σ_k counts[k]·LogP[k] in nats: the exact
+// log-likelihood of a batch of training images that contains image k of the
+// evaluator counts[k] times.
+func (ev *Evaluator) LogLikelihood(counts []int) float64 {
+	ll := 0.0
+	for k, c := range counts {
+		if c > 0 {
+			ll += float64(c) * ev.LogP[k]
+		}
+	}
+	return ll
+}
+
+// BarsLearned returns how many of the 2·Size bars are drawn by some unit of
+// layer 1 on its own: with that unit alone on in layer 1, every pixel of the
+// bar is more likely on than off, and every other pixel more likely off.
+func BarsLearned(net *Net, data Bars) int {
+	V, n1 := net.Sizes[0], net.Sizes[1]
+	if V != data.Pixels() {
+		return 0
+	}
+	gw, gb := net.Links[0].GenW, net.Links[0].GenB
+	bar := make([]float64, V)
+	learned := 0
+	for k := 0; k < 2*data.Size; k++ {
+		data.Bar(k, bar)
+		for j := 0; j < n1; j++ {
+			ok := true
+			for i := 0; i < V; i++ {
+				// p(v_i = 1 | h_j = 1 alone) = σ(GenB[i] + GenW[j,i]) > 1/2 ⇔ input > 0
+				on := gb[i]+gw[j*V+i] > 0
+				if on != (bar[i] == 1) {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				learned++
+				break
+			}
+		}
+	}
+	return learned
+}

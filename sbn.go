@@ -1,0 +1,916 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"time"
+)
+
+// Net is a layered sigmoid belief net of binary stochastic units together
+// with its factorial recognition net: the Helmholtz machine of Dayan, Hinton,
+// Neal & Zemel (1995). Layer 0 is visible and the last layer is the top.
+//
+// The generative net draws top → visible: the top units are on with
+// probability σ(TopBias), and unit i of layer l is on with probability
+// σ(GenB[i] + Σ_j s_{l+1,j} GenW[j,i]). The recognition net runs visible →
+// top: unit j of layer l+1 is on with probability σ(RecB[j] + Σ_i s_{l,i}
+// RecW[i,j]), independently of the other units of its layer (factorial).
+//
+// Both weight matrices are stored with one row per unit of the layer that
+// sends, so that a layer's total input is its biases plus the rows of the
+// sending units that are on: binary states need no multiplications.
+type Net struct {
+	Sizes   []int     // units per layer, visible first
+	TopBias []float64 // (Sizes[L-1],) generative biases of the top layer
+	Links   []Link    // Links[l] joins layer l (below) to layer l+1 (above)
+}
+
+// Link holds the parameters between layer l (below) and layer l+1 (above).
+type Link struct {
+	GenW []float64 // (above, below): row j, unit j's generative weights onto the layer below
+	GenB []float64 // (below,): generative biases of the layer below
+	RecW []float64 // (below, above): row i, unit i's recognition weights onto the layer above
+	RecB []float64 // (above,): recognition biases of the layer above
+}
+
+// NewNet returns a net of the given sizes with every parameter zero.
+func NewNet(sizes []int) *Net {
+	n := &Net{Sizes: append([]int(nil), sizes...)}
+	n.TopBias = make([]float64, sizes[len(sizes)-1])
+	n.Links = make([]Link, len(sizes)-1)
+	for l := range n.Links {
+		below, above := sizes[l], sizes[l+1]
+		n.Links[l] = Link{
+			GenW: make([]float64, above*below),
+			GenB: make([]float64, below),
+			RecW: make([]float64, below*above),
+			RecB: make([]float64, above),
+		}
+	}
+	return n
+}
+
+// Init says how a net starts.
+type Init struct {
+	Scales      []float64 // standard deviation of the weights of each link, bottom first
+	VisibleBias []float64 // (Sizes[0],) generative visible biases
+	HiddenBias  float64   // generative and recognition biases of every hidden layer
+	TopBias     float64   // generative and recognition biases of the top layer
+}
+
+// Initialize sets every parameter of n as init says, drawing the weights
+// link by link from the bottom, generative before recognition, from r.
+func (n *Net) Initialize(init Init, r *rand.Rand) {
+	top := len(n.Sizes) - 1
+	for l := range n.Links {
+		lk := &n.Links[l]
+		s := init.Scales[l]
+		for i := range lk.GenW {
+			lk.GenW[i] = s * r.NormFloat64()
+		}
+		for i := range lk.RecW {
+			lk.RecW[i] = s * r.NormFloat64()
+		}
+		if l == 0 {
+			copy(lk.GenB, init.VisibleBias)
+		} else {
+			fill(lk.GenB, init.HiddenBias)
+		}
+		if l+1 == top {
+			fill(lk.RecB, init.TopBias)
+		} else {
+			fill(lk.RecB, init.HiddenBias)
+		}
+	}
+	fill(n.TopBias, init.TopBias)
+}
+
+// fill sets every element of x to c.
+func fill(x []float64, c float64) {
+	for i := range x {
+		x[i] = c
+	}
+}
+
+// Clone returns a deep copy of n.
+func (n *Net) Clone() *Net {
+	c := NewNet(n.Sizes)
+	c.CopyFrom(n)
+	return c
+}
+
+// CopyFrom sets every parameter of n to those of src, which has the same sizes.
+func (n *Net) CopyFrom(src *Net) {
+	copy(n.TopBias, src.TopBias)
+	for l := range n.Links {
+		d, s := &n.Links[l], &src.Links[l]
+		copy(d.GenW, s.GenW)
+		copy(d.GenB, s.GenB)
+		copy(d.RecW, s.RecW)
+		copy(d.RecB, s.RecB)
+	}
+}
+
+// params calls f on every parameter slice of n, in the order of model.json.
+func (n *Net) params(f func(name string, x []float64)) {
+	f("top_bias", n.TopBias)
+	for l := range n.Links {
+		lk := &n.Links[l]
+		f(fmt.Sprintf("links[%d].gen_weights", l), lk.GenW)
+		f(fmt.Sprintf("links[%d].gen_bias", l), lk.GenB)
+		f(fmt.Sprintf("links[%d].rec_weights", l), lk.RecW)
+		f(fmt.Sprintf("links[%d].rec_bias", l), lk.RecB)
+	}
+}
+
+// MaxAbs returns the largest |parameter| of n, or NaN if any parameter is NaN.
+func (n *Net) MaxAbs() float64 {
+	m := 0.0
+	for _, x := range n.TopBias {
+		m = maxAbs(m, x)
+	}
+	for l := range n.Links {
+		lk := &n.Links[l]
+		for _, s := range [][]float64{lk.GenW, lk.GenB, lk.RecW, lk.RecB} {
+			for _, x := range s {
+				m = maxAbs(m, x)
+			}
+		}
+	}
+	return m
+}
+
+// maxAbs returns max(m, |x|), propagating NaN.
+func maxAbs(m, x float64) float64 {
+	if x != x {
+		return x
+	}
+	return math.Max(m, math.Abs(x))
+}
+
+// Rates are the step sizes of the delta rules for each parameter type of
+// each link, already divided by the minibatch size.
+type Rates struct {
+	Links []LinkRates // one per link, bottom first
+	Top   float64     // generative top biases
+}
+
+// LinkRates are the step sizes for the four parameter types of one link.
+type LinkRates struct {
+	GenW, GenB, RecW, RecB float64
+}
+
+// units is the scratch state of one layer during a wake-sleep step.
+type units struct {
+	s  []float64 // (n,) binary states
+	a  []float64 // (n,) total input, then the delta-rule error s − σ(a)
+	on []int32   // indices of the units that are on, in increasing order
+}
+
+// list rebuilds u.on from the states u.s.
+func (u *units) list() {
+	u.on = u.on[:0]
+	for i, s := range u.s {
+		if s != 0 {
+			u.on = append(u.on, int32(i))
+		}
+	}
+}
+
+// sample sets every unit on with probability σ(a[i]), one uniform from r per
+// unit in index order, and lists the units that are on.
+func (u *units) sample(r *rand.Rand) {
+	on := u.on[:0]
+	s := u.s[:len(u.a)]
+	for i, a := range u.a {
+		if bernoulli(a, r.Uint64()) {
+			s[i] = 1
+			on = append(on, int32(i))
+		} else {
+			s[i] = 0
+		}
+	}
+	u.on = on
+}
+
+// Machine is a Helmholtz machine in training: its net, the data it learns,
+// the current step sizes, and every buffer the wake-sleep step needs,
+// allocated once so that a step allocates nothing.
+type Machine struct {
+	Net       *Net
+	Data      Bars
+	Rates     Rates
+	Batch     int  // images per wake phase and dreams per sleep phase
+	WakeExact bool // ablation: wake latents from the exact posterior, not the recognition net
+
+	lay  []units    // per layer scratch, visible first
+	grad *Net       // Batch > 1: the updates of one phase, applied together
+	post *Posterior // WakeExact: the enumerated posterior of one image
+}
+
+// NewMachine returns a machine that trains net on data with minibatches of
+// the given size. Rates must be set before the first step.
+func NewMachine(net *Net, data Bars, batch int) *Machine {
+	m := &Machine{Net: net, Data: data, Batch: batch}
+	m.lay = make([]units, len(net.Sizes))
+	for l, n := range net.Sizes {
+		m.lay[l] = units{s: make([]float64, n), a: make([]float64, n), on: make([]int32, 0, n)}
+	}
+	if batch > 1 {
+		m.grad = NewNet(net.Sizes)
+	}
+	m.Rates.Links = make([]LinkRates, len(net.Links))
+	return m
+}
+
+// Step runs one wake-sleep iteration: a wake phase on Batch images drawn
+// from the data, then a sleep phase on Batch dreams of the generative net.
+func (m *Machine) Step(r *rand.Rand) {
+	if m.Batch == 1 {
+		m.wake(r, m.Net)
+		m.sleep(r, m.Net)
+		return
+	}
+	// A minibatch computes every update with the same parameters and applies
+	// their sum; the rates are already divided by Batch, so this is the mean.
+	m.grad.zero()
+	for b := 0; b < m.Batch; b++ {
+		m.wake(r, m.grad)
+	}
+	m.Net.add(m.grad)
+	m.grad.zero()
+	for b := 0; b < m.Batch; b++ {
+		m.sleep(r, m.grad)
+	}
+	m.Net.add(m.grad)
+}
+
+// wake draws an image, lets the recognition net (or, in the ablation, the
+// exact posterior) choose states for every hidden layer, and moves each
+// generative layer by the delta rule towards the states below it, adding
+// the updates into dst (the net itself when Batch is 1):
+//
+//	Δ GenW[j,i] = ε · s_{l+1,j} · (s_{l,i} − p_{l,i}),  Δ GenB[i] = ε_b · (s_{l,i} − p_{l,i}),
+//
+// where p_l = σ(GenB + Σ_j s_{l+1,j} GenW[j,:]). This is ε times the gradient of
+// log p(states) with respect to those parameters (Hinton et al. 1995, eq. 2).
+func (m *Machine) wake(r *rand.Rand, dst *Net) {
+	net := m.Net
+	top := len(m.lay) - 1
+	m.Data.Sample(r, m.lay[0].s)
+	m.lay[0].list()
+	if m.WakeExact {
+		m.samplePosterior(r)
+	} else {
+		for l := 1; l <= top; l++ {
+			lk := &net.Links[l-1]
+			u := &m.lay[l]
+			addRows(u.a, lk.RecB, lk.RecW, m.lay[l-1].on)
+			u.sample(r)
+		}
+	}
+	t := &m.lay[top]
+	copy(t.a, net.TopBias)
+	deltaRule(nil, dst.TopBias, t.s, t.a, nil, 0, m.Rates.Top)
+	for l := 0; l < top; l++ {
+		lk, dk, rt := &net.Links[l], &dst.Links[l], &m.Rates.Links[l]
+		below, above := &m.lay[l], &m.lay[l+1]
+		addRows(below.a, lk.GenB, lk.GenW, above.on)
+		deltaRule(dk.GenW, dk.GenB, below.s, below.a, above.on, rt.GenW, rt.GenB)
+	}
+}
+
+// sleep dreams a sample top → visible from the generative net and moves each
+// recognition layer by the delta rule towards the dreamed states above it:
+//
+//	Δ RecW[i,j] = ε · s_{l,i} · (s_{l+1,j} − q_{l+1,j}),  Δ RecB[j] = ε_b · (s_{l+1,j} − q_{l+1,j}),
+//
+// where q_{l+1} = σ(RecB + Σ_i s_{l,i} RecW[i,:]): ε times the gradient of
+// log q(dreamed states | dreamed image) (Hinton et al. 1995, eq. 3).
+func (m *Machine) sleep(r *rand.Rand, dst *Net) {
+	net := m.Net
+	top := len(m.lay) - 1
+	t := &m.lay[top]
+	copy(t.a, net.TopBias)
+	t.sample(r)
+	for l := top - 1; l >= 0; l-- {
+		lk := &net.Links[l]
+		u := &m.lay[l]
+		addRows(u.a, lk.GenB, lk.GenW, m.lay[l+1].on)
+		u.sample(r)
+	}
+	for l := 1; l <= top; l++ {
+		lk, dk, rt := &net.Links[l-1], &dst.Links[l-1], &m.Rates.Links[l-1]
+		below, above := &m.lay[l-1], &m.lay[l]
+		addRows(above.a, lk.RecB, lk.RecW, below.on)
+		deltaRule(dk.RecW, dk.RecB, above.s, above.a, below.on, rt.RecW, rt.RecB)
+	}
+}
+
+// samplePosterior sets the hidden states to a draw from the exact posterior
+// p(h | v) of the generative net given the visible states, by enumeration.
+func (m *Machine) samplePosterior(r *rand.Rand) {
+	if m.post == nil {
+		m.post = NewPosterior(m.Net.Sizes)
+	}
+	m.post.Sample(m.Net, m.lay[0].s, r, func(l, i int, on bool) {
+		if on {
+			m.lay[l].s[i] = 1
+		} else {
+			m.lay[l].s[i] = 0
+		}
+	})
+	for l := 1; l < len(m.lay); l++ {
+		m.lay[l].list()
+	}
+}
+
+// zero sets every parameter of n to 0.
+func (n *Net) zero() {
+	n.params(func(_ string, x []float64) { clear(x) })
+}
+
+// add adds every parameter of d to those of n, which has the same sizes.
+func (n *Net) add(d *Net) {
+	addTo(n.TopBias, d.TopBias)
+	for l := range n.Links {
+		a, b := &n.Links[l], &d.Links[l]
+		addTo(a.GenW, b.GenW)
+		addTo(a.GenB, b.GenB)
+		addTo(a.RecW, b.RecW)
+		addTo(a.RecB, b.RecB)
+	}
+}
+
+// addTo sets x += y, elementwise.
+func addTo(x, y []float64) {
+	y = y[:len(x)]
+	for i := range x {
+		x[i] += y[i]
+	}
+}
+
+// addRows sets a (n,) to b (n,) plus the rows on[k] of w (m, n): the total
+// input of a layer from the sending units that are on.
+func addRows(a, b, w []float64, on []int32) {
+	copy(a, b)
+	n := len(a)
+	for _, j := range on {
+		row := w[int(j)*n : int(j)*n+n]
+		for i := range a {
+			a[i] += row[i]
+		}
+	}
+}
+
+// deltaRule turns a (n,) into the error d = s − σ(a) of the layer that
+// receives, then adds eb·d to its biases b (n,) and ew·d to the rows on[k] of
+// the weights w (m, n) of the sending units that are on. This is the local
+// delta rule of wake-sleep for one layer.
+func deltaRule(w, b, s, a []float64, on []int32, ew, eb float64) {
+	n := len(a)
+	s, b = s[:n], b[:n]
+	for i := range a {
+		d := s[i] - sigmoid(a[i])
+		a[i] = d
+		b[i] += eb * d
+	}
+	for _, j := range on {
+		row := w[int(j)*n : int(j)*n+n]
+		for i := range a {
+			row[i] += ew * a[i]
+		}
+	}
+}
+
+// Fast exponential, sigmoid and Bernoulli decisions.
+//
+// exp splits x = (64k + j)·ln2/64 + r with |r| ≤ ln2/128, so that
+// eˣ = 2^k · 2^(j/64) · eʳ: the power of two goes straight into the exponent
+// bits, 2^(j/64) comes from a table, and eʳ − 1 from its Taylor series to r⁵,
+// whose truncation error r⁶/720 < 4e-17 is below half an ulp. This is the
+// scheme of Tang, "Table-driven implementation of the exponential function
+// in IEEE floating-point arithmetic", ACM TOMS 15(2), 1989.
+const (
+	expBits   = 6
+	expN      = 1 << expBits                 // table entries
+	expShift  = 0x1.8p52                     // adding it rounds to an integer in the low bits
+	expInvL   = expN / math.Ln2              // 64/ln2
+	expL1     = 0x1.62e42fefa39efp-1 / expN  // ln2/64, high part
+	expL2     = 0x1.abc9e3b39803fp-56 / expN // ln2/64, low part (ln2 − high)
+	expLo     = -708.0                       // below: results near the subnormal range
+	expHi     = 709.0                        // above: results near overflow
+	logitBits = 8                            // bernoulli splits [0, 1) into 2⁸ buckets
+	logitK    = 1 << logitBits               // buckets
+	logitTol  = 1e-7                         // margin around each bucket's logit bound
+	mask53    = 1<<53 - 1                    // the 53 bits of a uniform in [0, 1)
+	inv53     = 1.0 / (1 << 53)
+)
+
+// expTab[j] holds the bits of 2^(j/64) minus j<<46, so that adding k<<46 for
+// k = 64q + j puts 2^(q + j/64) in place: see exp.
+var expTab = func() (t [expN]uint64) {
+	for j := range t {
+		t[j] = math.Float64bits(math.Exp2(float64(j)/expN)) - uint64(j)<<(52-expBits)
+	}
+	return t
+}()
+
+// exp returns eˣ with a relative error of about 1e-16 (see the comment above
+// expBits; TestSigmoidAccuracy measures it), falling back to math.Exp
+// outside [−708, 709] and for NaN.
+func exp(x float64) float64 {
+	if !(x > expLo && x < expHi) {
+		return math.Exp(x)
+	}
+	kd := x*expInvL + expShift
+	ki := math.Float64bits(kd)
+	kd -= expShift
+	r := x - kd*expL1 - kd*expL2
+	scale := math.Float64frombits(expTab[ki%expN] + ki<<(52-expBits))
+	// eʳ − 1 = r + r²/2 + r³/6 + r⁴/24 + r⁵/120
+	p := r + r*r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120))))
+	return scale + scale*p
+}
+
+// sigmoid returns σ(x) = 1/(1+e⁻ˣ), saturating to exactly 0 below −709.78
+// and to exactly 1 above about 37, like the formula with math.Exp.
+func sigmoid(x float64) float64 {
+	return 1 / (1 + exp(-x))
+}
+
+// logitLo[k] and logitHi[k] bound σ⁻¹ over bucket k of the uniform,
+// [k/256, (k+1)/256), with a margin far wider than the rounding error of
+// sigmoid: a < logitLo[k] means σ(a) < k/256, and a ≥ logitHi[k] means
+// σ(a) ≥ (k+1)/256.
+var logitLo, logitHi = func() (lo, hi [logitK]float64) {
+	logit := func(p float64) float64 { return math.Log(p / (1 - p)) }
+	for k := range lo {
+		lo[k], hi[k] = math.Inf(-1), math.Inf(1)
+		if k > 0 {
+			lo[k] = logit(float64(k)/logitK) - logitTol
+		}
+		if k+1 < logitK {
+			hi[k] = logit(float64(k+1)/logitK) + logitTol
+		}
+	}
+	return lo, hi
+}()
+
+// bernoulli reports u < σ(a) for the uniform u = (x mod 2⁵³)/2⁵³, the value
+// rand.Float64 makes of the same draw. The top 8 bits of u pick a bucket whose
+// logit bounds decide without a sigmoid in 255 cases of 256; otherwise the
+// comparison is made exactly. The decision is always that of u < sigmoid(a).
+func bernoulli(a float64, x uint64) bool {
+	m := x & mask53
+	k := m >> (53 - logitBits)
+	if a >= logitHi[k] {
+		return true
+	}
+	if a < logitLo[k] {
+		return false
+	}
+	return float64(m)*inv53 < sigmoid(a)
+}
+
+// Recipe is everything that decides how a run learns, apart from the seed
+// and the data. Every field has a flag; see the package comment.
+type Recipe struct {
+	Steps        int     // wake-sleep iterations in all, every candidate included
+	Batch        int     // images per wake phase and dreams per sleep phase
+	LRGen        float64 // step size of the wake phase (generative weights)
+	LRRec        float64 // step size of the sleep phase (recognition weights)
+	BiasVisible  float64 // multiplier of LRGen for the generative visible biases
+	BiasHidden   float64 // multiplier of the phase's rate for hidden biases, both nets
+	BiasTop      float64 // multiplier of the phase's rate for top biases, both nets
+	FreezeTop    float64 // fraction of Steps at the start of each candidate during which the top layer does not learn
+	Candidates   int     // tournament: candidates screened, the best of which continues
+	Screen       int     // tournament: iterations each candidate trains before the choice
+	ScreenImages int     // tournament: training images whose exact log-likelihood scores a candidate
+	WakeExact    bool    // ablation: wake latents from the exact posterior
+	Init         Init
+}
+
+// rates returns the step sizes of every parameter of a net of the given
+// sizes, with the top layer's parameters held still when frozen.
+func (rc *Recipe) rates(sizes []int, frozen bool) Rates {
+	top := len(sizes) - 1
+	b := float64(rc.Batch)
+	hold := 1.0
+	if frozen {
+		hold = 0
+	}
+	r := Rates{Links: make([]LinkRates, top), Top: rc.LRGen * rc.BiasTop * hold / b}
+	for l := range r.Links {
+		lr := LinkRates{GenW: rc.LRGen / b, GenB: rc.LRGen * rc.BiasHidden / b, RecW: rc.LRRec / b, RecB: rc.LRRec * rc.BiasHidden / b}
+		if l == 0 {
+			lr.GenB = rc.LRGen * rc.BiasVisible / b
+		}
+		if l+1 == top {
+			lr.GenW *= hold
+			lr.RecW *= hold
+			lr.RecB = rc.LRRec * rc.BiasTop * hold / b
+		}
+		r.Links[l] = lr
+	}
+	return r
+}
+
+// Snapshot is a run at one step: its exact diagnostics and a copy of its net.
+type Snapshot struct {
+	Step        int     // wake-sleep iterations of this candidate so far
+	Eval                // exact KL, NLL, entropy, recognition gap, mass outside the support
+	BarsLearned int     // bars drawn by a hidden unit alone (see BarsLearned)
+	Elapsed     float64 // seconds since the run started
+	Net         *Net
+}
+
+// CandidateResult is one candidate of a tournament: its random stream and
+// its screening score.
+type CandidateResult struct {
+	Stream    uint64  // the candidate trains with rand.NewPCG(seed, Stream)
+	ScoreBits float64 // exact log₂-likelihood per screening image after Screen iterations
+	KLBits    float64 // KL at the end of screening: reported, never used to choose
+}
+
+// Run is the outcome of training one seed.
+type Run struct {
+	Seed        uint64
+	Snapshots   []Snapshot // of the candidate that was kept, step 0 first
+	Candidates  []CandidateResult
+	Winner      int     // index of the kept candidate
+	StepsRun    int     // iterations run in all, every candidate included
+	Seconds     float64 // wall time of training and snapshots
+	Interrupted bool    // stop was set before the last step
+}
+
+// Final returns the last snapshot of the kept candidate.
+func (r *Run) Final() *Snapshot { return &r.Snapshots[len(r.Snapshots)-1] }
+
+// Progress is what a run reports a few times a second while it trains.
+type Progress struct {
+	Seed           uint64
+	Candidate      int     // candidate now training
+	Candidates     int     // of how many
+	Done, Total    int     // iterations run and planned in all
+	KL             float64 // latest snapshot's KL, in bits
+	ItersPerSecond float64
+}
+
+// Trainer trains one seed: it owns the data's exact support, the evaluator
+// and the hooks through which a run is watched and stopped.
+type Trainer struct {
+	Data          Bars
+	Sizes         []int
+	Recipe        Recipe
+	SnapshotEvery int            // iterations between snapshots; 0: first and last only
+	Stop          func() bool    // polled between chunks of iterations; true ends the run early
+	Report        func(Progress) // called a few times a second, or nil
+	ReportEvery   time.Duration  // time between calls of Report
+}
+
+// chunk is the number of iterations between checks of Stop, the clock and
+// the parameters: about 0.3 ms of training, so a stop is prompt and the
+// checks cost nothing measurable.
+const chunk = 1024
+
+// maxParam bounds |parameter|: a sigmoid's input saturates in float64 at
+// |a| ≈ 37, and well-behaved runs stay within ±30, so a parameter past 1e4
+// means the learning rates have made the delta rules blow up.
+const maxParam = 1e4
+
+// screenStream is the random stream of the tournament's screening images,
+// kept apart from every candidate's stream.
+const screenStream = 1 << 32
+
+// Train runs the recipe for one seed. Candidate c draws its initialisation
+// and every random decision from rand.NewPCG(seed, c); with one candidate the
+// run is a single wake-sleep run of Recipe.Steps iterations. With k > 1
+// candidates each trains for Screen iterations, the one whose net gives the
+// highest exact log-likelihood to ScreenImages images drawn from the data
+// (the same images for all) continues for the rest of the budget, so that
+// k·Screen + (Steps − k·Screen) = Steps iterations are run in all.
+func (t *Trainer) Train(seed uint64) (*Run, error) {
+	start := time.Now()
+	images, p := t.Data.Support()
+	ev, err := NewEvaluator(t.Sizes, images, p)
+	if err != nil {
+		return nil, err
+	}
+	rc := &t.Recipe
+	k := max(rc.Candidates, 1)
+	run := &Run{Seed: seed}
+	type candidate struct {
+		r     *rand.Rand
+		m     *Machine
+		snaps []Snapshot
+		step  int
+	}
+	cands := make([]*candidate, k)
+	var counts []int
+	if k > 1 {
+		counts = screenCounts(t.Data, images, rc.ScreenImages, rand.New(rand.NewPCG(seed, screenStream)))
+	}
+	total := rc.Steps
+	own := rc.Steps // iterations of the kept candidate
+	if k > 1 {
+		own = rc.Steps - (k-1)*rc.Screen
+	}
+	freeze := int(rc.FreezeTop * float64(rc.Steps))
+	lastReport := start
+	lastKL := math.NaN()
+
+	// advance trains candidate c up to step end, taking snapshots on the way.
+	advance := func(ci int, end int) error {
+		c := cands[ci]
+		for c.step < end {
+			if t.Stop != nil && t.Stop() {
+				run.Interrupted = true
+				return nil
+			}
+			n := min(chunk, end-c.step)
+			if t.SnapshotEvery > 0 {
+				n = min(n, t.SnapshotEvery-c.step%t.SnapshotEvery)
+			}
+			if c.step < freeze {
+				n = min(n, freeze-c.step)
+			}
+			c.m.Rates = rc.rates(t.Sizes, c.step < freeze)
+			for i := 0; i < n; i++ {
+				c.m.Step(c.r)
+			}
+			c.step += n
+			run.StepsRun += n
+			if w := c.m.Net.MaxAbs(); !(w <= maxParam) {
+				return fmt.Errorf("training diverged at step %d of candidate %d: a parameter reached %v (the limit is %g); lower the learning rates", c.step, ci, w, maxParam)
+			}
+			if t.SnapshotEvery > 0 && c.step%t.SnapshotEvery == 0 && c.step < own {
+				s, err := snapshot(ev, t.Data, c.m.Net, c.step, start)
+				if err != nil {
+					return err
+				}
+				c.snaps = append(c.snaps, s)
+				lastKL = s.KL
+			}
+			if now := time.Now(); t.Report != nil && now.Sub(lastReport) >= t.ReportEvery {
+				lastReport = now
+				t.Report(Progress{Seed: seed, Candidate: ci + 1, Candidates: k, Done: run.StepsRun, Total: total,
+					KL: lastKL, ItersPerSecond: float64(run.StepsRun) / now.Sub(start).Seconds()})
+			}
+		}
+		return nil
+	}
+
+	for ci := range cands {
+		r := rand.New(rand.NewPCG(seed, uint64(ci)))
+		net := NewNet(t.Sizes)
+		net.Initialize(rc.Init, r)
+		m := NewMachine(net, t.Data, rc.Batch)
+		m.WakeExact = rc.WakeExact
+		cands[ci] = &candidate{r: r, m: m}
+		s, err := snapshot(ev, t.Data, net, 0, start)
+		if err != nil {
+			return nil, err
+		}
+		cands[ci].snaps = []Snapshot{s}
+		lastKL = s.KL
+		end := own
+		if k > 1 {
+			end = rc.Screen
+		}
+		if err := advance(ci, end); err != nil {
+			return nil, err
+		}
+		if k > 1 {
+			ev.LogMarginals(m.Net)
+			score := ev.LogLikelihood(counts) / float64(rc.ScreenImages) / math.Ln2
+			fin := cands[ci].snaps[len(cands[ci].snaps)-1]
+			run.Candidates = append(run.Candidates, CandidateResult{Stream: uint64(ci), ScoreBits: score, KLBits: fin.KL})
+			if score > run.Candidates[run.Winner].ScoreBits {
+				run.Winner = ci
+			}
+		}
+		if run.Interrupted {
+			run.Winner = ci
+			break
+		}
+	}
+	if !run.Interrupted {
+		if err := advance(run.Winner, own); err != nil {
+			return nil, err
+		}
+	}
+	w := cands[run.Winner]
+	if last := w.snaps[len(w.snaps)-1]; last.Step != w.step {
+		s, err := snapshot(ev, t.Data, w.m.Net, w.step, start)
+		if err != nil {
+			return nil, err
+		}
+		w.snaps = append(w.snaps, s)
+	}
+	run.Snapshots = w.snaps
+	run.Seconds = time.Since(start).Seconds()
+	return run, nil
+}
+
+// snapshot evaluates net exactly and returns it with a copy of the net.
+func snapshot(ev *Evaluator, data Bars, net *Net, step int, start time.Time) (Snapshot, error) {
+	e := ev.Evaluate(net)
+	if math.IsNaN(e.KL) || math.IsInf(e.KL, 0) {
+		return Snapshot{}, fmt.Errorf("training diverged at step %d: the exact KL is %v", step, e.KL)
+	}
+	return Snapshot{Step: step, Eval: e, BarsLearned: BarsLearned(net, data),
+		Elapsed: time.Since(start).Seconds(), Net: net.Clone()}, nil
+}
+
+// screenCounts draws n images from data with r and returns how many times
+// each support image (images (m, V)) was drawn.
+func screenCounts(data Bars, images []float64, n int, r *rand.Rand) []int {
+	V := data.Pixels()
+	index := make(map[string]int)
+	key := make([]byte, V)
+	for k := 0; k < len(images)/V; k++ {
+		for i, x := range images[k*V : k*V+V] {
+			key[i] = byte(x)
+		}
+		index[string(key)] = k
+	}
+	counts := make([]int, len(images)/V)
+	v := make([]float64, V)
+	for i := 0; i < n; i++ {
+		data.Sample(r, v)
+		for i, x := range v {
+			key[i] = byte(x)
+		}
+		counts[index[string(key)]]++
+	}
+	return counts
+}
+
+// modelVersion is the format version of model.json.
+const modelVersion = 1
+
+// ModelFile is model.json: a net with every parameter and its shape.
+type ModelFile struct {
+	Format  string     `json:"format"`  // always "helmholtz-sbn"
+	Version int        `json:"version"` // modelVersion
+	Layers  []int      `json:"layers"`  // units per layer, visible first
+	TopBias Tensor     `json:"top_bias"`
+	Links   []LinkFile `json:"links"` // links[l] joins layer l to layer l+1
+}
+
+// LinkFile is one link of model.json; see Link.
+type LinkFile struct {
+	GenWeights Tensor `json:"gen_weights"` // (above, below)
+	GenBias    Tensor `json:"gen_bias"`    // (below,)
+	RecWeights Tensor `json:"rec_weights"` // (below, above)
+	RecBias    Tensor `json:"rec_bias"`    // (above,)
+}
+
+// Tensor is a flat row-major array with its shape.
+type Tensor struct {
+	Shape  []int     `json:"shape"`
+	Values []float64 `json:"values"`
+}
+
+// modelFormat names the format of model.json.
+const modelFormat = "helmholtz-sbn"
+
+// File returns n as model.json holds it, sharing n's slices.
+func (n *Net) File() *ModelFile {
+	f := &ModelFile{Format: modelFormat, Version: modelVersion, Layers: n.Sizes,
+		TopBias: Tensor{[]int{len(n.TopBias)}, n.TopBias}}
+	for l, lk := range n.Links {
+		below, above := n.Sizes[l], n.Sizes[l+1]
+		f.Links = append(f.Links, LinkFile{
+			GenWeights: Tensor{[]int{above, below}, lk.GenW},
+			GenBias:    Tensor{[]int{below}, lk.GenB},
+			RecWeights: Tensor{[]int{below, above}, lk.RecW},
+			RecBias:    Tensor{[]int{above}, lk.RecB},
+		})
+	}
+	return f
+}
+
+// Net checks f — its format, version, layer sizes, the shape of every
+// tensor and that every value is finite — and returns the net it holds. The
+// error names the first problem and where it is.
+func (f *ModelFile) Net() (*Net, error) {
+	if f.Format != modelFormat {
+		return nil, fmt.Errorf("format: %q, want %q", f.Format, modelFormat)
+	}
+	if f.Version != modelVersion {
+		return nil, fmt.Errorf("version: %d, this program reads version %d", f.Version, modelVersion)
+	}
+	if len(f.Layers) < 2 {
+		return nil, fmt.Errorf("layers: %v, want a visible layer and at least one more", f.Layers)
+	}
+	for i, n := range f.Layers {
+		if n < 1 || n > 1<<16 {
+			return nil, fmt.Errorf("layers[%d]: %d units, want 1 to 65536", i, n)
+		}
+	}
+	if len(f.Links) != len(f.Layers)-1 {
+		return nil, fmt.Errorf("links: %d, want %d for %d layers", len(f.Links), len(f.Layers)-1, len(f.Layers))
+	}
+	n := NewNet(f.Layers)
+	top := f.Layers[len(f.Layers)-1]
+	if err := f.TopBias.into("top_bias", n.TopBias, top); err != nil {
+		return nil, err
+	}
+	for l, lf := range f.Links {
+		lk := &n.Links[l]
+		below, above := f.Layers[l], f.Layers[l+1]
+		at := func(name string) string { return fmt.Sprintf("links[%d].%s", l, name) }
+		for _, t := range []struct {
+			name string
+			src  *Tensor
+			dst  []float64
+			dims []int
+		}{
+			{"gen_weights", &lf.GenWeights, lk.GenW, []int{above, below}},
+			{"gen_bias", &lf.GenBias, lk.GenB, []int{below}},
+			{"rec_weights", &lf.RecWeights, lk.RecW, []int{below, above}},
+			{"rec_bias", &lf.RecBias, lk.RecB, []int{above}},
+		} {
+			if err := t.src.into(at(t.name), t.dst, t.dims...); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return n, nil
+}
+
+// into checks that t has the shape dims and finite values, and copies them
+// into dst; name says where t is in the file.
+func (t *Tensor) into(name string, dst []float64, dims ...int) error {
+	if !slices.Equal(t.Shape, dims) {
+		return fmt.Errorf("%s: shape %v, want %v", name, t.Shape, dims)
+	}
+	if len(t.Values) != len(dst) {
+		return fmt.Errorf("%s: %d values, want %d for shape %v", name, len(t.Values), len(dst), dims)
+	}
+	for i, x := range t.Values {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return fmt.Errorf("%s: value %d is %v, want a finite number", name, i, x)
+		}
+	}
+	copy(dst, t.Values)
+	return nil
+}
+
+// ParseModel decodes model.json from b and checks it as ModelFile.Net does.
+// Syntax errors give the line and column.
+func ParseModel(b []byte) (*Net, error) {
+	var f ModelFile
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		var syn *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &syn):
+			line, col := lineCol(b, syn.Offset)
+			return nil, fmt.Errorf("line %d, column %d: %v", line, col, err)
+		case errors.As(err, &typ):
+			line, col := lineCol(b, typ.Offset)
+			return nil, fmt.Errorf("line %d, column %d: %s: %v", line, col, typ.Field, err)
+		case errors.Is(err, io.EOF):
+			return nil, errors.New("empty file")
+		}
+		return nil, err
+	}
+	if dec.More() {
+		return nil, errors.New("data after the model's closing brace")
+	}
+	return f.Net()
+}
+
+// lineCol returns the 1-based line and column of byte offset off in b.
+func lineCol(b []byte, off int64) (line, col int) {
+	off = min(max(off, 0), int64(len(b)))
+	before := b[:off]
+	line = 1 + bytes.Count(before, []byte("\n"))
+	col = int(off) - (bytes.LastIndexByte(before, '\n') + 1)
+	return line, max(col, 1)
+}
+
+// LoadModel reads and checks the model.json at path.
+func LoadModel(path string) (*Net, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	n, err := ParseModel(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	return n, nil
+}
