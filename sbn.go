@@ -118,32 +118,27 @@ func (n *Net) CopyFrom(src *Net) {
 	}
 }
 
-// params calls f on every parameter slice of n, in the order of model.json.
-func (n *Net) params(f func(name string, x []float64)) {
-	f("top_bias", n.TopBias)
+// each calls f on every parameter slice of n: the top biases, then each
+// link's generative weights and biases and recognition weights and biases.
+func (n *Net) each(f func(x []float64)) {
+	f(n.TopBias)
 	for l := range n.Links {
 		lk := &n.Links[l]
-		f(fmt.Sprintf("links[%d].gen_weights", l), lk.GenW)
-		f(fmt.Sprintf("links[%d].gen_bias", l), lk.GenB)
-		f(fmt.Sprintf("links[%d].rec_weights", l), lk.RecW)
-		f(fmt.Sprintf("links[%d].rec_bias", l), lk.RecB)
+		f(lk.GenW)
+		f(lk.GenB)
+		f(lk.RecW)
+		f(lk.RecB)
 	}
 }
 
 // MaxAbs returns the largest |parameter| of n, or NaN if any parameter is NaN.
 func (n *Net) MaxAbs() float64 {
 	m := 0.0
-	for _, x := range n.TopBias {
-		m = maxAbs(m, x)
-	}
-	for l := range n.Links {
-		lk := &n.Links[l]
-		for _, s := range [][]float64{lk.GenW, lk.GenB, lk.RecW, lk.RecB} {
-			for _, x := range s {
-				m = maxAbs(m, x)
-			}
+	n.each(func(x []float64) {
+		for _, v := range x {
+			m = maxAbs(m, v)
 		}
-	}
+	})
 	return m
 }
 
@@ -184,13 +179,21 @@ func (u *units) list() {
 	}
 }
 
-// sample sets every unit on with probability σ(a[i]), one uniform from r per
-// unit in index order, and lists the units that are on.
+// sample sets every unit on with probability σ(a[i]) — on when u < σ(a[i])
+// for a uniform u = rand.Float64() from r, one per unit in index order — and
+// lists the units that are on.
+//
+// The top 8 bits of u pick one of 256 buckets [k/256, (k+1)/256); when a is
+// beyond the bucket's logit bounds the decision needs no sigmoid, which is
+// 255 cases in 256. Otherwise u < σ(a) is computed. Either way the decision
+// is exactly that of u < sigmoid(a) (TestSampleIsComparison).
 func (u *units) sample(r *rand.Rand) {
 	on := u.on[:0]
 	s := u.s[:len(u.a)]
 	for i, a := range u.a {
-		if bernoulli(a, r.Uint64()) {
+		x := r.Uint64() & mask53 // rand.Float64 is x/2⁵³
+		k := x >> (53 - logitBits)
+		if a >= logitHi[k] || a >= logitLo[k] && float64(x)*inv53 < sigmoid(a) {
 			s[i] = 1
 			on = append(on, int32(i))
 		} else {
@@ -276,6 +279,14 @@ func (m *Machine) wake(r *rand.Rand, dst *Net) {
 			u.sample(r)
 		}
 	}
+	m.learnGenerative(dst)
+}
+
+// learnGenerative adds the wake phase's delta-rule updates for the current
+// states of every layer into dst.
+func (m *Machine) learnGenerative(dst *Net) {
+	net := m.Net
+	top := len(m.lay) - 1
 	t := &m.lay[top]
 	copy(t.a, net.TopBias)
 	deltaRule(nil, dst.TopBias, t.s, t.a, nil, 0, m.Rates.Top)
@@ -306,7 +317,14 @@ func (m *Machine) sleep(r *rand.Rand, dst *Net) {
 		addRows(u.a, lk.GenB, lk.GenW, m.lay[l+1].on)
 		u.sample(r)
 	}
-	for l := 1; l <= top; l++ {
+	m.learnRecognition(dst)
+}
+
+// learnRecognition adds the sleep phase's delta-rule updates for the current
+// states of every layer into dst.
+func (m *Machine) learnRecognition(dst *Net) {
+	net := m.Net
+	for l := 1; l < len(m.lay); l++ {
 		lk, dk, rt := &net.Links[l-1], &dst.Links[l-1], &m.Rates.Links[l-1]
 		below, above := &m.lay[l-1], &m.lay[l]
 		addRows(above.a, lk.RecB, lk.RecW, below.on)
@@ -334,7 +352,7 @@ func (m *Machine) samplePosterior(r *rand.Rand) {
 
 // zero sets every parameter of n to 0.
 func (n *Net) zero() {
-	n.params(func(_ string, x []float64) { clear(x) })
+	n.each(func(x []float64) { clear(x) })
 }
 
 // add adds every parameter of d to those of n, which has the same sizes.
@@ -377,8 +395,14 @@ func addRows(a, b, w []float64, on []int32) {
 func deltaRule(w, b, s, a []float64, on []int32, ew, eb float64) {
 	n := len(a)
 	s, b = s[:n], b[:n]
-	for i := range a {
-		d := s[i] - sigmoid(a[i])
+	for i, x := range a {
+		var p float64 // σ(x), with exp inlined for the usual range
+		if x > -expHi && x < -expLo {
+			p = 1 / (1 + expCore(-x))
+		} else {
+			p = sigmoid(x)
+		}
+		d := s[i] - p
 		a[i] = d
 		b[i] += eb * d
 	}
@@ -400,17 +424,17 @@ func deltaRule(w, b, s, a []float64, on []int32, ew, eb float64) {
 // in IEEE floating-point arithmetic", ACM TOMS 15(2), 1989.
 const (
 	expBits   = 6
-	expN      = 1 << expBits                 // table entries
-	expShift  = 0x1.8p52                     // adding it rounds to an integer in the low bits
-	expInvL   = expN / math.Ln2              // 64/ln2
-	expL1     = 0x1.62e42fefa39efp-1 / expN  // ln2/64, high part
-	expL2     = 0x1.abc9e3b39803fp-56 / expN // ln2/64, low part (ln2 − high)
-	expLo     = -708.0                       // below: results near the subnormal range
-	expHi     = 709.0                        // above: results near overflow
-	logitBits = 8                            // bernoulli splits [0, 1) into 2⁸ buckets
-	logitK    = 1 << logitBits               // buckets
-	logitTol  = 1e-7                         // margin around each bucket's logit bound
-	mask53    = 1<<53 - 1                    // the 53 bits of a uniform in [0, 1)
+	expN      = 1 << expBits                      // table entries
+	expShift  = 0x1.8p52                          // adding it rounds to an integer in the low bits
+	expInvL   = expN / math.Ln2                   // 64/ln2
+	expL1     = 0x1.62e42feep-1 / expN            // ln2/64, high part: 31 bits, so kd·expL1 is exact (math.Exp's Ln2Hi)
+	expL2     = 1.90821492927058770002e-10 / expN // ln2/64, the rest (math.Exp's Ln2Lo)
+	expLo     = -708.0                            // below: results near the subnormal range
+	expHi     = 709.0                             // above: results near overflow
+	logitBits = 8                                 // bernoulli splits [0, 1) into 2⁸ buckets
+	logitK    = 1 << logitBits                    // buckets
+	logitTol  = 1e-7                              // margin around each bucket's logit bound
+	mask53    = 1<<53 - 1                         // the 53 bits of a uniform in [0, 1)
 	inv53     = 1.0 / (1 << 53)
 )
 
@@ -423,21 +447,26 @@ var expTab = func() (t [expN]uint64) {
 	return t
 }()
 
-// exp returns eˣ with a relative error of about 1e-16 (see the comment above
-// expBits; TestSigmoidAccuracy measures it), falling back to math.Exp
-// outside [−708, 709] and for NaN.
+// exp returns eˣ with a relative error below 3e-16 (TestSigmoidAccuracy
+// measures it through sigmoid), falling back to math.Exp outside
+// [−708, 709] and for NaN.
 func exp(x float64) float64 {
-	if !(x > expLo && x < expHi) {
-		return math.Exp(x)
+	if x > expLo && x < expHi {
+		return expCore(x)
 	}
+	return math.Exp(x)
+}
+
+// expCore returns eˣ for x in (−708, 709) by the table-driven scheme above.
+// It is small enough for the compiler to inline into the hot loops.
+func expCore(x float64) float64 {
 	kd := x*expInvL + expShift
 	ki := math.Float64bits(kd)
 	kd -= expShift
 	r := x - kd*expL1 - kd*expL2
 	scale := math.Float64frombits(expTab[ki%expN] + ki<<(52-expBits))
 	// eʳ − 1 = r + r²/2 + r³/6 + r⁴/24 + r⁵/120
-	p := r + r*r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120))))
-	return scale + scale*p
+	return scale + scale*(r+r*r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120)))))
 }
 
 // sigmoid returns σ(x) = 1/(1+e⁻ˣ), saturating to exactly 0 below −709.78
@@ -463,22 +492,6 @@ var logitLo, logitHi = func() (lo, hi [logitK]float64) {
 	}
 	return lo, hi
 }()
-
-// bernoulli reports u < σ(a) for the uniform u = (x mod 2⁵³)/2⁵³, the value
-// rand.Float64 makes of the same draw. The top 8 bits of u pick a bucket whose
-// logit bounds decide without a sigmoid in 255 cases of 256; otherwise the
-// comparison is made exactly. The decision is always that of u < sigmoid(a).
-func bernoulli(a float64, x uint64) bool {
-	m := x & mask53
-	k := m >> (53 - logitBits)
-	if a >= logitHi[k] {
-		return true
-	}
-	if a < logitLo[k] {
-		return false
-	}
-	return float64(m)*inv53 < sigmoid(a)
-}
 
 // Recipe is everything that decides how a run learns, apart from the seed
 // and the data. Every field has a flag; see the package comment.
