@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
 )
 
 // Bars is the bars distribution of Hinton, Dayan, Frey & Neal (1995): an
@@ -20,14 +19,15 @@ type Bars struct {
 func (b Bars) Pixels() int { return b.Size * b.Size }
 
 // Sample draws one image into v (Size*Size,), 1 where a pixel is lit and 0
-// elsewhere. It uses Size+1 uniforms from r: the orientation, then one per bar.
-func (b Bars) Sample(r *rand.Rand, v []float64) {
+// elsewhere: the orientation first, then each bar in turn, every decision a
+// Bernoulli draw from src.
+func (b Bars) Sample(src *byteSource, v []float64) {
 	n := b.Size
 	v = v[:n*n]
 	clear(v)
-	vertical := r.Float64() < b.PVertical
+	vertical := src.bernoulli(b.PVertical)
 	for k := 0; k < n; k++ {
-		if r.Float64() >= b.PBar {
+		if !src.bernoulli(b.PBar) {
 			continue
 		}
 		if vertical { // column k

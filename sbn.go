@@ -169,38 +169,84 @@ type units struct {
 	on []int32   // indices of the units that are on, in increasing order
 }
 
-// list rebuilds u.on from the states u.s.
+// list rebuilds u.on from the states u.s, without branches: the states of
+// an image are coin flips to a branch predictor.
 func (u *units) list() {
-	u.on = u.on[:0]
+	on := u.on[:len(u.s)]
+	n := 0
 	for i, s := range u.s {
-		if s != 0 {
-			u.on = append(u.on, int32(i))
-		}
+		on[n] = int32(i)
+		n += int(s)
 	}
+	u.on = on[:n]
 }
 
-// sample sets every unit on with probability σ(a[i]) — on when u < σ(a[i])
-// for a uniform u = rand.Float64() from r, one per unit in index order — and
-// lists the units that are on.
+// sample sets every unit on with probability σ(a[i]), one decision per
+// unit in index order, and lists the units that are on.
 //
-// The top 8 bits of u pick one of 256 buckets [k/256, (k+1)/256); when a is
-// beyond the bucket's logit bounds the decision needs no sigmoid, which is
-// 255 cases in 256. Otherwise u < σ(a) is computed. Either way the decision
-// is exactly that of u < sigmoid(a) (TestSampleIsComparison).
-func (u *units) sample(r *rand.Rand) {
-	on := u.on[:0]
+// Each decision compares a uniform u with σ(a[i]), drawing u's bits only as
+// far as they are needed: a random byte k from src places u in the bucket
+// [k/256, (k+1)/256), and the bucket's logit bounds settle the comparison
+// without a sigmoid unless σ(a) lies in that same bucket (1 case in 256). Only
+// then does u get 53 more random bits and the comparison is made in full.
+// The decision is therefore exactly Bernoulli(σ(a)) at 61-bit resolution,
+// and one 64-bit draw serves eight units.
+func (u *units) sample(src *byteSource) {
 	s := u.s[:len(u.a)]
+	on := u.on[:len(u.a)]
+	x, left := src.x, src.n // the byte source, kept in registers
+	n := 0
 	for i, a := range u.a {
-		x := r.Uint64() & mask53 // rand.Float64 is x/2⁵³
-		k := x >> (53 - logitBits)
-		if a >= logitHi[k] || a >= logitLo[k] && float64(x)*inv53 < sigmoid(a) {
-			s[i] = 1
-			on = append(on, int32(i))
-		} else {
-			s[i] = 0
+		if left == 0 {
+			x, left = src.r.Uint64(), 8
 		}
+		k := x & 0xff
+		x >>= 8
+		left--
+		yes := a >= logitHi[k]
+		if yes != (a >= logitLo[k]) { // σ(a) is in u's bucket: refine u
+			f := float64(src.r.Uint64()>>11) * inv53
+			yes = (float64(k)+f)/logitK < sigmoid(a)
+		}
+		// Branch-free bookkeeping: a predictor cannot learn coin flips.
+		bit := 0
+		if yes {
+			bit = 1
+		}
+		s[i] = float64(bit)
+		on[n] = int32(i)
+		n += bit
 	}
-	u.on = on
+	src.x, src.n = x, left
+	u.on = on[:n]
+}
+
+// byteSource hands out the eight bytes of each 64-bit draw of a generator
+// one at a time, low byte first, so that one draw serves up to eight
+// Bernoulli decisions (see units.sample).
+type byteSource struct {
+	r *rand.Rand
+	x uint64 // bytes not yet handed out, in the low bits
+	n int    // how many
+}
+
+// bernoulli reports u < p for a uniform u drawn lazily, as in units.sample: a
+// random byte k settles it unless p lies in [k/256, (k+1)/256), when u gets
+// 53 more random bits.
+func (b *byteSource) bernoulli(p float64) bool {
+	if b.n == 0 {
+		b.x, b.n = b.r.Uint64(), 8
+	}
+	k := float64(b.x & 0xff)
+	b.x >>= 8
+	b.n--
+	switch t := p * logitK; {
+	case k+1 <= t:
+		return true
+	case k >= t:
+		return false
+	}
+	return k+float64(b.r.Uint64()>>11)*inv53 < p*logitK
 }
 
 // Machine is a Helmholtz machine in training: its net, the data it learns,
@@ -214,6 +260,7 @@ type Machine struct {
 	WakeExact bool // ablation: wake latents from the exact posterior, not the recognition net
 
 	lay  []units    // per layer scratch, visible first
+	src  byteSource // random bytes for the Bernoulli decisions
 	grad *Net       // Batch > 1: the updates of one phase, applied together
 	post *Posterior // WakeExact: the enumerated posterior of one image
 }
@@ -267,7 +314,7 @@ func (m *Machine) Step(r *rand.Rand) {
 func (m *Machine) wake(r *rand.Rand, dst *Net) {
 	net := m.Net
 	top := len(m.lay) - 1
-	m.Data.Sample(r, m.lay[0].s)
+	m.Data.Sample(m.bytes(r), m.lay[0].s)
 	m.lay[0].list()
 	if m.WakeExact {
 		m.samplePosterior(r)
@@ -276,7 +323,7 @@ func (m *Machine) wake(r *rand.Rand, dst *Net) {
 			lk := &net.Links[l-1]
 			u := &m.lay[l]
 			addRows(u.a, lk.RecB, lk.RecW, m.lay[l-1].on)
-			u.sample(r)
+			u.sample(m.bytes(r))
 		}
 	}
 	m.learnGenerative(dst)
@@ -310,12 +357,12 @@ func (m *Machine) sleep(r *rand.Rand, dst *Net) {
 	top := len(m.lay) - 1
 	t := &m.lay[top]
 	copy(t.a, net.TopBias)
-	t.sample(r)
+	t.sample(m.bytes(r))
 	for l := top - 1; l >= 0; l-- {
 		lk := &net.Links[l]
 		u := &m.lay[l]
 		addRows(u.a, lk.GenB, lk.GenW, m.lay[l+1].on)
-		u.sample(r)
+		u.sample(m.bytes(r))
 	}
 	m.learnRecognition(dst)
 }
@@ -330,6 +377,13 @@ func (m *Machine) learnRecognition(dst *Net) {
 		addRows(above.a, lk.RecB, lk.RecW, below.on)
 		deltaRule(dk.RecW, dk.RecB, above.s, above.a, below.on, rt.RecW, rt.RecB)
 	}
+}
+
+// bytes returns the machine's byte source, drawing from r. Bytes left over
+// from an earlier draw are used first, so the stream is a function of r alone.
+func (m *Machine) bytes(r *rand.Rand) *byteSource {
+	m.src.r = r
+	return &m.src
 }
 
 // samplePosterior sets the hidden states to a draw from the exact posterior
@@ -381,9 +435,10 @@ func addRows(a, b, w []float64, on []int32) {
 	copy(a, b)
 	n := len(a)
 	for _, j := range on {
-		row := w[int(j)*n : int(j)*n+n]
-		for i := range a {
-			a[i] += row[i]
+		row := w[int(j)*n:][:n]
+		a := a[:len(row)] // tells the compiler a[i] is in bounds
+		for i, x := range row {
+			a[i] += x
 		}
 	}
 }
@@ -395,35 +450,37 @@ func addRows(a, b, w []float64, on []int32) {
 func deltaRule(w, b, s, a []float64, on []int32, ew, eb float64) {
 	n := len(a)
 	s, b = s[:n], b[:n]
-	for i, x := range a {
-		var p float64 // σ(x), with exp inlined for the usual range
+	for i, x := range a { // σ(x), with exp inlined for the usual range
 		if x > -expHi && x < -expLo {
-			p = 1 / (1 + expCore(-x))
+			a[i] = 1 / (1 + expCore(-x))
 		} else {
-			p = sigmoid(x)
+			a[i] = sigmoid(x)
 		}
+	}
+	for i, p := range a {
 		d := s[i] - p
 		a[i] = d
 		b[i] += eb * d
 	}
 	for _, j := range on {
-		row := w[int(j)*n : int(j)*n+n]
-		for i := range a {
-			row[i] += ew * a[i]
+		row := w[int(j)*n:][:n]
+		a := a[:len(row)]
+		for i, d := range a {
+			row[i] += ew * d
 		}
 	}
 }
 
 // Fast exponential, sigmoid and Bernoulli decisions.
 //
-// exp splits x = (64k + j)·ln2/64 + r with |r| ≤ ln2/128, so that
-// eˣ = 2^k · 2^(j/64) · eʳ: the power of two goes straight into the exponent
-// bits, 2^(j/64) comes from a table, and eʳ − 1 from its Taylor series to r⁵,
-// whose truncation error r⁶/720 < 4e-17 is below half an ulp. This is the
+// exp splits x = (256k + j)·ln2/256 + r with |r| ≤ ln2/512, so that
+// eˣ = 2^k · 2^(j/256) · eʳ: the power of two goes straight into the exponent
+// bits, 2^(j/256) comes from a table, and eʳ − 1 from its Taylor series to r⁴,
+// whose truncation error r⁵/120 < 4e-17 is a third of an ulp. This is the
 // scheme of Tang, "Table-driven implementation of the exponential function
 // in IEEE floating-point arithmetic", ACM TOMS 15(2), 1989.
 const (
-	expBits   = 6
+	expBits   = 11
 	expN      = 1 << expBits                      // table entries
 	expShift  = 0x1.8p52                          // adding it rounds to an integer in the low bits
 	expInvL   = expN / math.Ln2                   // 64/ln2
@@ -438,8 +495,8 @@ const (
 	inv53     = 1.0 / (1 << 53)
 )
 
-// expTab[j] holds the bits of 2^(j/64) minus j<<46, so that adding k<<46 for
-// k = 64q + j puts 2^(q + j/64) in place: see exp.
+// expTab[j] holds the bits of 2^(j/256) minus j<<44, so that adding k<<44
+// for k = 256q + j puts 2^(q + j/256) in place: see exp.
 var expTab = func() (t [expN]uint64) {
 	for j := range t {
 		t[j] = math.Float64bits(math.Exp2(float64(j)/expN)) - uint64(j)<<(52-expBits)
@@ -464,9 +521,10 @@ func expCore(x float64) float64 {
 	ki := math.Float64bits(kd)
 	kd -= expShift
 	r := x - kd*expL1 - kd*expL2
-	scale := math.Float64frombits(expTab[ki%expN] + ki<<(52-expBits))
-	// eʳ − 1 = r + r²/2 + r³/6 + r⁴/24 + r⁵/120
-	return scale + scale*(r+r*r*(1.0/2+r*(1.0/6+r*(1.0/24+r*(1.0/120)))))
+	r2 := r * r
+	t := math.Float64frombits(expTab[ki&(expN-1)] + ki<<(52-expBits))
+	// eʳ − 1 ≈ r + r²/2 + r³/6
+	return t + t*(r+r2*(0.5+r*(1.0/6)))
 }
 
 // sigmoid returns σ(x) = 1/(1+e⁻ˣ), saturating to exactly 0 below −709.78
@@ -757,8 +815,9 @@ func screenCounts(data Bars, images []float64, n int, r *rand.Rand) []int {
 	}
 	counts := make([]int, len(images)/V)
 	v := make([]float64, V)
+	src := &byteSource{r: r}
 	for i := 0; i < n; i++ {
-		data.Sample(r, v)
+		data.Sample(src, v)
 		for i, x := range v {
 			key[i] = byte(x)
 		}
