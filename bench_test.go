@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"image"
+	"image/gif"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -326,5 +329,47 @@ func BenchmarkWakeSleepNaive(b *testing.B) {
 	}
 	if e := ev.Evaluate(n); !(e.KL < 2) {
 		b.Fatalf("KL of the naive loop's net = %.4f bits, want < 2", e.KL)
+	}
+}
+
+// BenchmarkFigures draws and encodes every figure and the GIF for a run of
+// the canonical size: 41 snapshots of a 16-8-1 net on 4×4 bars. It checks
+// that the GIF has one frame per snapshot.
+func BenchmarkFigures(b *testing.B) {
+	data := Bars{Size: 4, PVertical: 2.0 / 3, PBar: 0.2}
+	saved := &SavedRun{Version: savedVersion, Seed: 2, Data: data, Batch: 1, Candidates: 3, Screen: 500000}
+	images, p := data.Support()
+	ev, err := NewEvaluator([]int{16, 8, 1}, images, p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for s := 0; s <= 40; s++ {
+		n := randomNet([]int{16, 8, 1}, 2, uint64(s))
+		saved.Snapshots = append(saved.Snapshots, savedSnapshot{Step: s * 50000, Eval: ev.Evaluate(n), Net: n.File()})
+	}
+	nets := make([]*Net, len(saved.Snapshots))
+	for i, s := range saved.Snapshots {
+		nets[i], _ = s.Net.Net()
+	}
+	final := nets[len(nets)-1]
+	var anim *gif.GIF
+	bytesOut := 0
+	k := 0
+	for b.Loop() {
+		for _, img := range []image.Image{drawCurves(saved), drawSamples(final, data), drawFields(final, data),
+			drawCodes(final, data, images), drawWeights(final, data)} {
+			bytesOut += len(encodePNG(img))
+		}
+		anim = drawAnimation(saved, nets, 8)
+		var buf bytes.Buffer
+		if err := gif.EncodeAll(&buf, anim); err != nil {
+			b.Fatal(err)
+		}
+		bytesOut += buf.Len()
+		k++
+	}
+	perIter(b, k, "ns/figures")
+	if len(anim.Image) != 41 || bytesOut == 0 {
+		b.Fatalf("GIF has %d frames, want 41", len(anim.Image))
 	}
 }

@@ -689,10 +689,7 @@ func writeRun(dir string, cfg *config, run *Run, res *Results) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("cannot create the output folder: %w", err)
 	}
-	saved := &SavedRun{Version: savedVersion, Seed: run.Seed, Data: cfg.data, Batch: cfg.recipe.Batch}
-	for _, s := range run.Snapshots {
-		saved.Snapshots = append(saved.Snapshots, savedSnapshot{Step: s.Step, Eval: s.Eval, BarsLearned: s.BarsLearned, Elapsed: s.Elapsed, Net: s.Net.File()})
-	}
+	saved := savedRun(cfg, run)
 	files := []struct {
 		name  string
 		write func(io.Writer) error
@@ -708,6 +705,16 @@ func writeRun(dir string, cfg *config, run *Run, res *Results) error {
 		}
 	}
 	return writeFigures(dir, saved, cfg.fps)
+}
+
+// savedRun returns what snapshots.json holds for a run of cfg.
+func savedRun(cfg *config, run *Run) *SavedRun {
+	saved := &SavedRun{Version: savedVersion, Seed: run.Seed, Data: cfg.data, Batch: cfg.recipe.Batch,
+		Candidates: max(cfg.recipe.Candidates, 1), Screen: cfg.recipe.Screen}
+	for _, s := range run.Snapshots {
+		saved.Snapshots = append(saved.Snapshots, savedSnapshot{Step: s.Step, Eval: s.Eval, BarsLearned: s.BarsLearned, Elapsed: s.Elapsed, Net: s.Net.File()})
+	}
+	return saved
 }
 
 // writeTrajectory writes trajectory.csv: one row per snapshot.
@@ -726,11 +733,13 @@ func writeTrajectory(w io.Writer, snaps []Snapshot, batch int) error {
 
 // SavedRun is snapshots.json: everything the figures of a run are drawn from.
 type SavedRun struct {
-	Version   int             `json:"version"`
-	Seed      uint64          `json:"seed"`
-	Data      Bars            `json:"data"`
-	Batch     int             `json:"batch"`
-	Snapshots []savedSnapshot `json:"snapshots"`
+	Version    int             `json:"version"`
+	Seed       uint64          `json:"seed"`
+	Data       Bars            `json:"data"`
+	Batch      int             `json:"batch"`
+	Candidates int             `json:"candidates"` // tournament size, 1 for a single run
+	Screen     int             `json:"screen"`     // iterations of screening, when Candidates > 1
+	Snapshots  []savedSnapshot `json:"snapshots"`  // of the kept candidate
 }
 
 // savedVersion is the format version of snapshots.json.
@@ -811,7 +820,10 @@ func writeAtomic(path string, write func(io.Writer) error) error {
 		return fmt.Errorf("cannot write %s: %w", path, err)
 	}
 	tmp := f.Name()
-	err = write(f)
+	err = f.Chmod(0o644) // CreateTemp makes files private; outputs are ordinary files
+	if err == nil {
+		err = write(f)
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

@@ -355,6 +355,13 @@ func (m *Machine) learnGenerative(dst *Net) {
 // where q_{l+1} = σ(RecB + Σ_i s_{l,i} RecW[i,:]): ε times the gradient of
 // log q(dreamed states | dreamed image) (Hinton et al. 1995, eq. 3).
 func (m *Machine) sleep(r *rand.Rand, dst *Net) {
+	m.dream(r)
+	m.learnRecognition(dst)
+}
+
+// dream draws one sample top → visible from the generative net into the
+// machine's states: the first half of the sleep phase.
+func (m *Machine) dream(r *rand.Rand) {
 	net := m.Net
 	top := len(m.lay) - 1
 	t := &m.lay[top]
@@ -366,7 +373,80 @@ func (m *Machine) sleep(r *rand.Rand, dst *Net) {
 		addRows(u.a, lk.GenB, lk.GenW, m.lay[l+1].on)
 		u.sample(m.bytes(r))
 	}
-	m.learnRecognition(dst)
+}
+
+// Fantasies returns k images (k, V) dreamed by net's generative model, drawn
+// with r.
+func Fantasies(net *Net, k int, r *rand.Rand) []float64 {
+	m := NewMachine(net, Bars{}, 1)
+	V := net.Sizes[0]
+	out := make([]float64, k*V)
+	for i := 0; i < k; i++ {
+		m.dream(r)
+		copy(out[i*V:], m.lay[0].s)
+	}
+	return out
+}
+
+// Fields returns, for every unit j of layer 1, the image p(v | h_j = 1, every
+// other unit of layer 1 off) as fields (n1, V), and the all-off baseline
+// p(v | h = 0) as base (V,): what each hidden unit draws on its own.
+func Fields(net *Net) (fields, base []float64) {
+	V, n1 := net.Sizes[0], net.Sizes[1]
+	lk := &net.Links[0]
+	fields = make([]float64, n1*V)
+	base = make([]float64, V)
+	for i := range base {
+		base[i] = sigmoid(lk.GenB[i])
+		for j := 0; j < n1; j++ {
+			fields[j*V+i] = sigmoid(lk.GenB[i] + lk.GenW[j*V+i])
+		}
+	}
+	return fields, base
+}
+
+// Codes returns the recognition net's code for each image of images (m, V):
+// q1 (m, n1) holds q(h_j = 1 | v) for the units of layer 1, and q2 (m,) the
+// probability q(unit 0 of layer 2 = 1 | v), marginalised exactly over the
+// 2^n1 states of layer 1 (0 when the net has no second hidden layer).
+func Codes(net *Net, images []float64) (q1, q2 []float64) {
+	V, n1 := net.Sizes[0], net.Sizes[1]
+	m := len(images) / V
+	q1 = make([]float64, m*n1)
+	q2 = make([]float64, m)
+	lk := &net.Links[0]
+	a := make([]float64, n1)
+	for k := 0; k < m; k++ {
+		v := images[k*V : k*V+V]
+		copy(a, lk.RecB)
+		for i, x := range v {
+			if x != 0 {
+				addTo(a, lk.RecW[i*n1:i*n1+n1])
+			}
+		}
+		q := q1[k*n1 : k*n1+n1]
+		for j, x := range a {
+			q[j] = sigmoid(x)
+		}
+		if len(net.Sizes) < 3 || n1 > 16 {
+			continue
+		}
+		up := &net.Links[1]
+		n2 := net.Sizes[2]
+		for h := 0; h < 1<<n1; h++ {
+			ph, in := 1.0, up.RecB[0]
+			for j := 0; j < n1; j++ {
+				if h>>j&1 == 1 {
+					ph *= q[j]
+					in += up.RecW[j*n2]
+				} else {
+					ph *= 1 - q[j]
+				}
+			}
+			q2[k] += ph * sigmoid(in)
+		}
+	}
+	return q1, q2
 }
 
 // learnRecognition adds the sleep phase's delta-rule updates for the current
