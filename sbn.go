@@ -979,49 +979,56 @@ func (f *ModelFile) Net() (*Net, error) {
 	if len(f.Links) != len(f.Layers)-1 {
 		return nil, fmt.Errorf("links: %d, want %d for %d layers", len(f.Links), len(f.Layers)-1, len(f.Layers))
 	}
-	n := NewNet(f.Layers)
-	top := f.Layers[len(f.Layers)-1]
-	if err := f.TopBias.into("top_bias", n.TopBias, top); err != nil {
-		return nil, err
+	// Every tensor is checked against the layer sizes before anything is
+	// allocated, so a small file cannot ask for a huge net.
+	type part struct {
+		name string
+		src  *Tensor
+		dims []int
+		dst  func(n *Net) []float64
 	}
-	for l, lf := range f.Links {
-		lk := &n.Links[l]
+	top := len(f.Layers) - 1
+	parts := []part{{"top_bias", &f.TopBias, []int{f.Layers[top]}, func(n *Net) []float64 { return n.TopBias }}}
+	for l := range f.Links {
+		lf := &f.Links[l]
 		below, above := f.Layers[l], f.Layers[l+1]
 		at := func(name string) string { return fmt.Sprintf("links[%d].%s", l, name) }
-		for _, t := range []struct {
-			name string
-			src  *Tensor
-			dst  []float64
-			dims []int
-		}{
-			{"gen_weights", &lf.GenWeights, lk.GenW, []int{above, below}},
-			{"gen_bias", &lf.GenBias, lk.GenB, []int{below}},
-			{"rec_weights", &lf.RecWeights, lk.RecW, []int{below, above}},
-			{"rec_bias", &lf.RecBias, lk.RecB, []int{above}},
-		} {
-			if err := t.src.into(at(t.name), t.dst, t.dims...); err != nil {
-				return nil, err
-			}
+		parts = append(parts,
+			part{at("gen_weights"), &lf.GenWeights, []int{above, below}, func(n *Net) []float64 { return n.Links[l].GenW }},
+			part{at("gen_bias"), &lf.GenBias, []int{below}, func(n *Net) []float64 { return n.Links[l].GenB }},
+			part{at("rec_weights"), &lf.RecWeights, []int{below, above}, func(n *Net) []float64 { return n.Links[l].RecW }},
+			part{at("rec_bias"), &lf.RecBias, []int{above}, func(n *Net) []float64 { return n.Links[l].RecB }})
+	}
+	for _, p := range parts {
+		if err := p.src.check(p.name, p.dims); err != nil {
+			return nil, err
 		}
+	}
+	n := NewNet(f.Layers)
+	for _, p := range parts {
+		copy(p.dst(n), p.src.Values)
 	}
 	return n, nil
 }
 
-// into checks that t has the shape dims and finite values, and copies them
-// into dst; name says where t is in the file.
-func (t *Tensor) into(name string, dst []float64, dims ...int) error {
+// check reports whether t has the shape dims, as many values as the shape
+// says, and only finite values; name says where t is in the file.
+func (t *Tensor) check(name string, dims []int) error {
 	if !slices.Equal(t.Shape, dims) {
 		return fmt.Errorf("%s: shape %v, want %v", name, t.Shape, dims)
 	}
-	if len(t.Values) != len(dst) {
-		return fmt.Errorf("%s: %d values, want %d for shape %v", name, len(t.Values), len(dst), dims)
+	size := 1
+	for _, d := range dims {
+		size *= d
+	}
+	if len(t.Values) != size {
+		return fmt.Errorf("%s: %d values, want %d for shape %v", name, len(t.Values), size, dims)
 	}
 	for i, x := range t.Values {
 		if math.IsNaN(x) || math.IsInf(x, 0) {
 			return fmt.Errorf("%s: value %d is %v, want a finite number", name, i, x)
 		}
 	}
-	copy(dst, t.Values)
 	return nil
 }
 
@@ -1043,6 +1050,9 @@ func ParseModel(b []byte) (*Net, error) {
 			return nil, fmt.Errorf("line %d, column %d: %s: %v", line, col, typ.Field, err)
 		case errors.Is(err, io.EOF):
 			return nil, errors.New("empty file")
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			line, col := lineCol(b, int64(len(b)))
+			return nil, fmt.Errorf("line %d, column %d: the file ends in the middle of the model (truncated?)", line, col)
 		}
 		return nil, err
 	}

@@ -1,0 +1,276 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"image/gif"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestMain runs the program itself when the tests re-execute their binary
+// with HELMHOLTZ_MAIN set, so that exit statuses and files can be checked.
+func TestMain(m *testing.M) {
+	if os.Getenv("HELMHOLTZ_MAIN") == "1" {
+		os.Args = append([]string{"helmholtz"}, os.Args[1:]...)
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// command returns the program run with args in dir.
+func command(t *testing.T, dir string, args ...string) *exec.Cmd {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "HELMHOLTZ_MAIN=1")
+	return cmd
+}
+
+// run runs the program and returns its exit status, stdout and stderr.
+func run(t *testing.T, dir string, args ...string) (int, string, string) {
+	t.Helper()
+	cmd := command(t, dir, args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return 0, out.String(), errb.String()
+	case errors.As(err, &exit):
+		return exit.ExitCode(), out.String(), errb.String()
+	}
+	t.Fatal(err)
+	return 0, "", ""
+}
+
+// TestBadUsage checks that every bad flag ends with status 2 and one line
+// naming the flag, before anything is written.
+func TestBadUsage(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-steps", "0"}, "-steps"},
+		{[]string{"-steps", "-5"}, "-steps"},
+		{[]string{"-lr", "0"}, "-lr"},
+		{[]string{"-lr", "-0.1"}, "-lr"},
+		{[]string{"-lr", "NaN"}, "-lr"},
+		{[]string{"-lr", "+Inf"}, "-lr"},
+		{[]string{"-lr-gen", "0"}, "-lr-gen"},
+		{[]string{"-batch", "0"}, "-batch"},
+		{[]string{"-layers", "16,0,1"}, "-layers"},
+		{[]string{"-layers", "15,8,1"}, "-layers"},
+		{[]string{"-layers", "16"}, "-layers"},
+		{[]string{"-layers", "16,x"}, "-layers"},
+		{[]string{"-layers", "256,32,1", "-size", "16"}, "2^33"},
+		{[]string{"-p-bar", "1"}, "-p-bar"},
+		{[]string{"-p-vertical", "0"}, "-p-vertical"},
+		{[]string{"-size", "0"}, "-size"},
+		{[]string{"-snapshot-every", "-1"}, "-snapshot-every"},
+		{[]string{"-fps", "0"}, "-fps"},
+		{[]string{"-seeds", "5-1"}, "-seeds"},
+		{[]string{"-seeds", "1-"}, "-seeds"},
+		{[]string{"-seeds", "a-b"}, "-seeds"},
+		{[]string{"-from", "no-such-folder"}, "-from"},
+		{[]string{"-candidates", "0"}, "-candidates"},
+		{[]string{"-candidates", "5", "-screen", "500000"}, "-screen"},
+		{[]string{"-freeze-top", "2"}, "-freeze-top"},
+		{[]string{"-wake", "dream"}, "-wake"},
+		{[]string{"-recipe", "fancy"}, "-recipe"},
+		{[]string{"-init-bias-visible", "lots"}, "-init-bias-visible"},
+		{[]string{"-no-such-flag"}, "no-such-flag"},
+		{[]string{"extra"}, "extra"},
+	} {
+		dir := t.TempDir()
+		code, _, stderr := run(t, dir, append(tc.args, "-out", "o")...)
+		if code != exitUsage {
+			t.Errorf("%v: exit status %d, want %d", tc.args, code, exitUsage)
+		}
+		lines := strings.Split(strings.TrimSpace(stderr), "\n")
+		if len(lines) != 1 || !strings.HasPrefix(lines[0], "helmholtz: ") || !strings.Contains(lines[0], tc.want) {
+			t.Errorf("%v: stderr %q, want one line naming %s", tc.args, stderr, tc.want)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "o")); err == nil {
+			t.Errorf("%v: the output folder was created", tc.args)
+		}
+	}
+}
+
+// TestHelp checks that -h prints the usage and exits 0.
+func TestHelp(t *testing.T) {
+	code, _, stderr := run(t, t.TempDir(), "-h")
+	if code != 0 || !strings.Contains(stderr, "usage: helmholtz") || !strings.Contains(stderr, "-seed") {
+		t.Errorf("-h: status %d, stderr %q", code, stderr)
+	}
+}
+
+// TestOutputInTheWay checks that an output folder that cannot be made ends
+// with status 1 and a clear message.
+func TestOutputInTheWay(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "o"), []byte("a file"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := run(t, dir, "-steps", "100", "-candidates", "1", "-out", "o", "-quiet")
+	if code != exitFail || !strings.Contains(stderr, "output folder") {
+		t.Errorf("status %d, stderr %q; want 1 and a message about the output folder", code, stderr)
+	}
+}
+
+// TestDivergence checks that a learning rate that blows the weights up ends
+// the run with status 1 and a message, writing no numbers.
+func TestDivergence(t *testing.T) {
+	dir := t.TempDir()
+	code, stdout, stderr := run(t, dir, "-lr", "1e6", "-steps", "20000", "-candidates", "1", "-out", "o", "-quiet")
+	if code != exitFail || !strings.Contains(stderr, "diverged") {
+		t.Errorf("status %d, stderr %q; want 1 and a message that training diverged", code, stderr)
+	}
+	if strings.Contains(stdout, "NaN") || stdout != "" {
+		t.Errorf("stdout %q, want nothing", stdout)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "o", "results.json")); err == nil {
+		t.Error("results.json was written for a diverged run")
+	}
+}
+
+// readTrajectory returns trajectory.csv without its elapsed_seconds column.
+func readTrajectory(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []string
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		f := strings.Split(line, ",")
+		rows = append(rows, strings.Join(f[:len(f)-1], ","))
+	}
+	return strings.Join(rows, "\n")
+}
+
+// TestSameFlagsSameFiles runs the program twice with the same flags, and a
+// -seeds run, and compares model.json byte for byte, and trajectory.csv apart
+// from its timing column.
+func TestSameFlagsSameFiles(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"-steps", "40000", "-screen", "10000", "-snapshot-every", "10000", "-quiet"}
+	for _, out := range []string{"a", "b"} {
+		if code, _, stderr := run(t, dir, append(args, "-seed", "3", "-out", out)...); code != 0 {
+			t.Fatalf("run %s: status %d: %s", out, code, stderr)
+		}
+	}
+	if code, _, stderr := run(t, dir, append(args, "-seeds", "2-3", "-out", "s")...); code != 0 {
+		t.Fatalf("-seeds: status %d: %s", code, stderr)
+	}
+	a, _ := os.ReadFile(filepath.Join(dir, "a", "model.json"))
+	for _, other := range []string{filepath.Join("b"), filepath.Join("s", "seed-3")} {
+		b, err := os.ReadFile(filepath.Join(dir, other, "model.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(a) == 0 || !bytes.Equal(a, b) {
+			t.Errorf("model.json of %s differs from the first run's", other)
+		}
+		if x, y := readTrajectory(t, filepath.Join(dir, "a", "trajectory.csv")), readTrajectory(t, filepath.Join(dir, other, "trajectory.csv")); x != y {
+			t.Errorf("trajectory.csv of %s differs:\n%s\nvs\n%s", other, x, y)
+		}
+	}
+	var sum Summary
+	b, err := os.ReadFile(filepath.Join(dir, "s", "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &sum); err != nil || len(sum.Seeds) != 2 {
+		t.Errorf("summary.json: %v, %d seeds", err, len(sum.Seeds))
+	}
+}
+
+// TestInterrupt sends SIGINT to a canonical-length run shortly after it
+// starts and checks exit status 130, a one-line notice, and complete
+// outputs that record the interruption.
+func TestInterrupt(t *testing.T) {
+	dir := t.TempDir()
+	cmd := command(t, dir, "-seed", "2", "-out", "o", "-quiet")
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != exitInterrupt {
+		t.Fatalf("exit %v, want status %d; stderr %q", err, exitInterrupt, errb.String())
+	}
+	if !strings.Contains(errb.String(), "interrupted") {
+		t.Errorf("stderr %q does not say the run was interrupted", errb.String())
+	}
+	var res Results
+	b, err := os.ReadFile(filepath.Join(dir, "o", "results.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &res); err != nil {
+		t.Fatal(err)
+	}
+	if !res.Interrupted || res.StepsRun <= 0 || res.StepsRun >= res.Steps {
+		t.Errorf("results.json: interrupted %v after %d of %d steps", res.Interrupted, res.StepsRun, res.Steps)
+	}
+	for _, name := range []string{curvesFile, samplesFile, fieldsFile, codesFile, weightsFile} {
+		f, err := os.ReadFile(filepath.Join(dir, "o", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := png.Decode(bytes.NewReader(f)); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	g, err := os.ReadFile(filepath.Join(dir, "o", gifFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := gif.DecodeAll(bytes.NewReader(g)); err != nil {
+		t.Errorf("%s: %v", gifFile, err)
+	}
+	if _, err := LoadModel(filepath.Join(dir, "o", "model.json")); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestFromBrokenModel checks that -from on a folder whose model.json was cut
+// short fails with status 1 and says where.
+func TestFromBrokenModel(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, stderr := run(t, dir, "-steps", "2000", "-candidates", "1", "-out", "o", "-quiet"); code != 0 {
+		t.Fatalf("status %d: %s", code, stderr)
+	}
+	path := filepath.Join(dir, "o", "model.json")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b[:len(b)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := run(t, dir, "-from", "o", "-out", "redrawn")
+	if code != exitFail || !strings.Contains(stderr, "model.json") || !strings.Contains(stderr, "line") {
+		t.Errorf("status %d, stderr %q; want 1 naming model.json and the line", code, stderr)
+	}
+}
