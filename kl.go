@@ -53,6 +53,8 @@ type enumLayer struct {
 	s  []float64 // (n,) binary states
 	a  []float64 // (n,) generative input from the layer above (the top: its biases)
 	ra []float64 // (n,) recognition input from the layer below (layers ≥ 2)
+	sp float64   // Σ_i softplus(a_i)
+	sr float64   // Σ_i softplus(ra_i)
 }
 
 // newEnumerator returns an enumerator for nets of the given sizes, which
@@ -87,24 +89,25 @@ func newEnumerator(sizes []int) *enumerator {
 func (e *enumerator) run(net *Net, visit func(cfg uint64, flip1 int, on bool, lph, spv, lqUp float64)) {
 	top := len(net.Sizes) - 1
 	for l := 0; l <= top; l++ {
-		clear(e.lay[l].s)
+		u := &e.lay[l]
+		clear(u.s)
 		if l < top {
-			copy(e.lay[l].a, net.Links[l].GenB)
+			copy(u.a, net.Links[l].GenB)
 		} else {
-			copy(e.lay[l].a, net.TopBias)
+			copy(u.a, net.TopBias)
 		}
+		u.sp = sumSoftplus(u.a)
 		if l >= 2 {
-			copy(e.lay[l].ra, net.Links[l-1].RecB)
+			copy(u.ra, net.Links[l-1].RecB)
+			u.sr = sumSoftplus(u.ra)
 		}
-	}
-	spv := 0.0
-	for _, a := range e.lay[0].a {
-		spv += softplus(a)
 	}
 	var cfg uint64
 	flip1, on := -1, false
 	for t := uint64(0); t < 1<<e.h; t++ {
 		if t > 0 {
+			// Flip one unit; only the inputs of its neighbours change, so
+			// only their softplus sums are recomputed.
 			b := bits.TrailingZeros64(t)
 			cfg ^= 1 << b
 			l, i := e.layer[b], e.unit[b]
@@ -116,26 +119,26 @@ func (e *enumerator) run(net *Net, visit func(cfg uint64, flip1 int, on bool, lp
 			u.s[i] = 1 - u.s[i]
 			below := &e.lay[l-1]
 			addScaledRow(below.a, net.Links[l-1].GenW, i, sign)
+			below.sp = sumSoftplus(below.a)
 			if l < top {
-				addScaledRow(e.lay[l+1].ra, net.Links[l].RecW, i, sign)
+				above := &e.lay[l+1]
+				addScaledRow(above.ra, net.Links[l].RecW, i, sign)
+				above.sr = sumSoftplus(above.ra)
 			}
 			flip1, on = -1, false
 			if l == 1 {
 				flip1, on = i, sign > 0
-				spv = 0
-				for _, a := range below.a {
-					spv += softplus(a)
-				}
 			}
 		}
 		lph, lqUp := 0.0, 0.0
 		for l := 1; l <= top; l++ {
-			lph += logBernoulli(e.lay[l].s, e.lay[l].a)
+			u := &e.lay[l]
+			lph += dotOn(u.s, u.a) - u.sp
 			if l >= 2 {
-				lqUp += logBernoulli(e.lay[l].s, e.lay[l].ra)
+				lqUp += dotOn(u.s, u.ra) - u.sr
 			}
 		}
-		visit(cfg, flip1, on, lph, spv, lqUp)
+		visit(cfg, flip1, on, lph, e.lay[0].sp, lqUp)
 	}
 }
 
@@ -148,15 +151,23 @@ func addScaledRow(a, w []float64, i int, sign float64) {
 	}
 }
 
-// logBernoulli returns Σ_i log p(s_i | a_i) = Σ_i s_i a_i − softplus(a_i) in
-// nats: the log-probability of binary states s (n,) given total inputs a (n,).
-func logBernoulli(s, a []float64) float64 {
-	lp := 0.0
-	s = s[:len(a)]
-	for i, x := range a {
-		lp += s[i]*x - softplus(x)
+// sumSoftplus returns Σ_i softplus(a_i) = log Π_i (1 + e^{a_i}): one
+// logarithm of a product rather than a logarithm per term, which makes the
+// enumeration several times faster. When the product leaves the range of
+// float64 (inputs in the hundreds), it sums the terms one by one.
+func sumSoftplus(a []float64) float64 {
+	prod := 1.0
+	for _, x := range a {
+		prod *= 1 + exp(x)
 	}
-	return lp
+	if prod < math.MaxFloat64 { // also false for NaN
+		return math.Log(prod)
+	}
+	s := 0.0
+	for _, x := range a {
+		s += softplus(x)
+	}
+	return s
 }
 
 // Eval holds the exact quantities of a net against a data distribution, in

@@ -86,6 +86,7 @@ var (
 	biasVisFlag  = flag.Float64("bias-rate-visible", 0.3, "multiplier of -lr-gen for the visible biases (plain: 1)")
 	biasHidFlag  = flag.Float64("bias-rate-hidden", 0.03, "multiplier of each phase's rate for hidden biases (plain: 1)")
 	biasTopFlag  = flag.Float64("bias-rate-top", 0.1, "multiplier of each phase's rate for top biases (plain: 1)")
+	topRateFlag  = flag.Float64("weight-rate-top", 1, "multiplier of each phase's rate for the weights to and from the top layer")
 	batchFlag    = flag.Int("batch", 1, "images per wake phase and dreams per sleep phase; updates are averaged")
 	scaleFlag    = flag.Float64("init-scale", 0.1, "standard deviation of the initial weights")
 	scaleVisFlag = flag.Float64("init-scale-visible", 0.3, "standard deviation of the initial visible↔hidden weights (plain: -init-scale)")
@@ -277,7 +278,7 @@ func configure() (*config, error) {
 	}
 	rc := Recipe{
 		Steps: *stepsFlag, Batch: *batchFlag, LRGen: *lrGenFlag, LRRec: *lrRecFlag,
-		BiasVisible: *biasVisFlag, BiasHidden: *biasHidFlag, BiasTop: *biasTopFlag,
+		BiasVisible: *biasVisFlag, BiasHidden: *biasHidFlag, BiasTop: *biasTopFlag, WeightTop: *topRateFlag,
 		FreezeTop: *freezeFlag, Candidates: *candFlag, Screen: *screenFlag, ScreenImages: *screenNFlag,
 		WakeExact: *wakeFlag == "exact",
 	}
@@ -294,6 +295,7 @@ func configure() (*config, error) {
 		{nonNegative(rc.BiasVisible), "bias-rate-visible", rc.BiasVisible, "a finite number ≥ 0"},
 		{nonNegative(rc.BiasHidden), "bias-rate-hidden", rc.BiasHidden, "a finite number ≥ 0"},
 		{nonNegative(rc.BiasTop), "bias-rate-top", rc.BiasTop, "a finite number ≥ 0"},
+		{nonNegative(rc.WeightTop), "weight-rate-top", rc.WeightTop, "a finite number ≥ 0"},
 		{rc.FreezeTop >= 0 && rc.FreezeTop <= 1, "freeze-top", rc.FreezeTop, "a fraction between 0 and 1"},
 		{rc.Candidates >= 1, "candidates", rc.Candidates, "at least 1"},
 		{rc.Candidates <= 1 || rc.Screen >= 1, "screen", rc.Screen, "at least 1"},
@@ -540,6 +542,7 @@ type Results struct {
 	LRGen           float64           `json:"lr_gen"`
 	LRRec           float64           `json:"lr_rec"`
 	BiasRates       [3]float64        `json:"bias_rates_visible_hidden_top"`
+	WeightRateTop   float64           `json:"weight_rate_top"`
 	InitScale       float64           `json:"init_scale"`
 	InitScales      []float64         `json:"init_scales"`
 	InitBiasVisible string            `json:"init_bias_visible"`
@@ -570,7 +573,7 @@ func (cfg *config) results(run *Run) *Results {
 	r := &Results{
 		Seed: run.Seed, Layers: cfg.sizes, Recipe: cfg.recipeName, Steps: rc.Steps, StepsRun: run.StepsRun,
 		Interrupted: run.Interrupted, Batch: rc.Batch, LR: rc.LRGen, LRGen: rc.LRGen, LRRec: rc.LRRec,
-		BiasRates: [3]float64{rc.BiasVisible, rc.BiasHidden, rc.BiasTop},
+		BiasRates: [3]float64{rc.BiasVisible, rc.BiasHidden, rc.BiasTop}, WeightRateTop: rc.WeightTop,
 		InitScale: rc.Init.Scales[len(rc.Init.Scales)-1], InitScales: rc.Init.Scales,
 		InitBiasVisible: cfg.visibleBias, InitBiasHidden: rc.Init.HiddenBias, InitBiasTop: rc.Init.TopBias,
 		FreezeTop: rc.FreezeTop, Wake: "recognition", Data: cfg.data,
@@ -608,6 +611,9 @@ func (r *Results) table() string {
 	row("Batch size", strconv.Itoa(r.Batch))
 	row("Learning rate (wake, sleep)", fmt.Sprintf("%g, %g", r.LRGen, r.LRRec))
 	row("Bias rate multipliers (vis, hid, top)", fmt.Sprintf("%g, %g, %g", r.BiasRates[0], r.BiasRates[1], r.BiasRates[2]))
+	if r.WeightRateTop != 1 {
+		row("Top weight rate multiplier", fmt.Sprintf("%g", r.WeightRateTop))
+	}
 	row("Init scale (per link, bottom first)", fmt.Sprint(r.InitScales))
 	row("Initial biases (vis, hid, top)", fmt.Sprintf("%s, %g, %g", r.InitBiasVisible, r.InitBiasHidden, r.InitBiasTop))
 	if r.Wake == "exact" {

@@ -648,6 +648,7 @@ type Recipe struct {
 	BiasVisible  float64 // multiplier of LRGen for the generative visible biases
 	BiasHidden   float64 // multiplier of the phase's rate for hidden biases, both nets
 	BiasTop      float64 // multiplier of the phase's rate for top biases, both nets
+	WeightTop    float64 // multiplier of the phase's rate for the weights to and from the top layer
 	FreezeTop    float64 // fraction of Steps at the start of each candidate during which the top layer does not learn
 	Candidates   int     // tournament: candidates screened, the best of which continues
 	Screen       int     // tournament: iterations each candidate trains before the choice
@@ -672,8 +673,8 @@ func (rc *Recipe) rates(sizes []int, frozen bool) Rates {
 			lr.GenB = rc.LRGen * rc.BiasVisible / b
 		}
 		if l+1 == top {
-			lr.GenW *= hold
-			lr.RecW *= hold
+			lr.GenW *= rc.WeightTop * hold
+			lr.RecW *= rc.WeightTop * hold
 			lr.RecB = rc.LRRec * rc.BiasTop * hold / b
 		}
 		r.Links[l] = lr

@@ -202,7 +202,7 @@ func TestDeltaRulesAreGradients(t *testing.T) {
 // the mean of the B online updates computed at the same parameters.
 func TestMinibatchIsMean(t *testing.T) {
 	sizes := []int{9, 4, 1}
-	rc := Recipe{Batch: 4, LRGen: 0.1, LRRec: 0.1, BiasVisible: 1, BiasHidden: 1, BiasTop: 1}
+	rc := Recipe{Batch: 4, LRGen: 0.1, LRRec: 0.1, BiasVisible: 1, BiasHidden: 1, BiasTop: 1, WeightTop: 1}
 	base := randomNet(sizes, 1, 8)
 	data := Bars{Size: 3, PVertical: 0.5, PBar: 0.3}
 
@@ -255,7 +255,7 @@ func TestStepAllocatesNothing(t *testing.T) {
 
 // tinyRecipe is a short run of the tuned recipe, with a tournament, for tests.
 func tinyRecipe() Recipe {
-	return Recipe{Steps: 30000, Batch: 1, LRGen: 0.05, LRRec: 0.2, BiasVisible: 0.3, BiasHidden: 0.03, BiasTop: 0.1,
+	return Recipe{Steps: 30000, Batch: 1, LRGen: 0.05, LRRec: 0.2, BiasVisible: 0.3, BiasHidden: 0.03, BiasTop: 0.1, WeightTop: 1,
 		FreezeTop: 0.05, Candidates: 2, Screen: 10000, ScreenImages: 1000,
 		Init: Init{Scales: []float64{0.3, 0.1}, VisibleBias: []float64{-5, -5, -5, -5, -5, -5, -5, -5, -5, -5, -5, -5, -5, -5, -5, -5}, HiddenBias: -3.5, TopBias: -1}}
 }
@@ -295,7 +295,7 @@ func TestTrainDeterministic(t *testing.T) {
 func TestPlainRunLearns(t *testing.T) {
 	vis := make([]float64, 16)
 	fill(vis, math.Log(0.2/0.8))
-	rc := Recipe{Steps: 200000, Batch: 1, LRGen: 0.1, LRRec: 0.1, BiasVisible: 1, BiasHidden: 1, BiasTop: 1, Candidates: 1,
+	rc := Recipe{Steps: 200000, Batch: 1, LRGen: 0.1, LRRec: 0.1, BiasVisible: 1, BiasHidden: 1, BiasTop: 1, WeightTop: 1, Candidates: 1,
 		Init: Init{Scales: []float64{0.1, 0.1}, VisibleBias: vis}}
 	tr := &Trainer{Data: Bars{Size: 4, PVertical: 2.0 / 3, PBar: 0.2}, Sizes: []int{16, 8, 1}, Recipe: rc, SnapshotEvery: 50000}
 	run, err := tr.Train(2)
