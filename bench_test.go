@@ -24,7 +24,7 @@ func benchMachine(sizes []int, n, batch int) (*Machine, *rand.Rand) {
 	net.Initialize(Init{Scales: scales, VisibleBias: vis, HiddenBias: -3.5, TopBias: -1}, r)
 	m := NewMachine(net, data, batch)
 	rc := Recipe{Batch: batch, LRGen: 0.05, LRRec: 0.2, BiasVisible: 0.3, BiasHidden: 0.03, BiasTop: 0.1, WeightTop: 1}
-	m.Rates = rc.rates(sizes, false)
+	rc.setRates(&m.Rates, false, 1)
 	return m, r
 }
 

@@ -378,6 +378,16 @@ func (p *Posterior) Sample(net *Net, v []float64, r *rand.Rand, set func(l, i in
 	}
 }
 
+// KL returns KL[p_data ‖ p_model] in bits from LogP, after LogMarginals or
+// Evaluate of an evaluator made with the data's probabilities.
+func (ev *Evaluator) KL() float64 {
+	kl := 0.0
+	for k, p := range ev.p {
+		kl += p * (math.Log(p) - ev.LogP[k])
+	}
+	return kl / math.Ln2
+}
+
 // LogLikelihood returns Σ_k counts[k]·LogP[k] in nats: the exact
 // log-likelihood of a batch of training images that contains image k of the
 // evaluator counts[k] times.

@@ -97,6 +97,10 @@ var (
 	candFlag     = flag.Int("candidates", 3, "tournament: candidates screened, the best continuing (plain: 1)")
 	screenFlag   = flag.Int("screen", 500000, "tournament: iterations each candidate trains before the choice")
 	screenNFlag  = flag.Int("screen-images", 50000, "tournament: training images scoring each candidate")
+	finalFlag    = flag.Int("finalists", 1, "tournament: candidates kept after the first choice, to be scored again at -screen2")
+	screen2Flag  = flag.Int("screen2", 0, "tournament: iterations the finalists reach before the second choice")
+	annealFlag   = flag.Float64("anneal", 0, "fraction of the kept candidate's iterations at the end over which all rates fall linearly")
+	annealToFlag = flag.Float64("anneal-to", 0.1, "multiplier of the rates at the end of the annealing")
 	wakeFlag     = flag.String("wake", "recognition", "wake-phase latents: recognition (wake-sleep), or exact (ablation: the enumerated posterior)")
 	snapFlag     = flag.Int("snapshot-every", 50000, "iterations between exact evaluations and snapshots (0: first and last only)")
 	outFlag      = flag.String("out", "out", "folder for the results and figures")
@@ -280,6 +284,7 @@ func configure() (*config, error) {
 		Steps: *stepsFlag, Batch: *batchFlag, LRGen: *lrGenFlag, LRRec: *lrRecFlag,
 		BiasVisible: *biasVisFlag, BiasHidden: *biasHidFlag, BiasTop: *biasTopFlag, WeightTop: *topRateFlag,
 		FreezeTop: *freezeFlag, Candidates: *candFlag, Screen: *screenFlag, ScreenImages: *screenNFlag,
+		Finalists: *finalFlag, Screen2: *screen2Flag, Anneal: *annealFlag, AnnealTo: *annealToFlag,
 		WakeExact: *wakeFlag == "exact",
 	}
 	checks := []struct {
@@ -301,6 +306,12 @@ func configure() (*config, error) {
 		{rc.Candidates <= 1 || rc.Screen >= 1, "screen", rc.Screen, "at least 1"},
 		{rc.Candidates <= 1 || rc.Screen <= rc.Steps/rc.Candidates, "screen", rc.Screen,
 			fmt.Sprintf("at most -steps/-candidates = %d, so that every candidate fits in the budget", rc.Steps/max(rc.Candidates, 1))},
+		{rc.Finalists >= 1 && rc.Finalists <= max(rc.Candidates, 1), "finalists", rc.Finalists, "between 1 and -candidates"},
+		{rc.Finalists <= 1 || rc.Screen2 > rc.Screen, "screen2", rc.Screen2, "more than -screen when -finalists > 1"},
+		{rc.Finalists <= 1 || rc.OwnSteps() >= rc.Screen2, "screen2", rc.Screen2,
+			"small enough that the finalists fit in -steps: candidates·screen + finalists·(screen2 − screen) ≤ steps"},
+		{rc.Anneal >= 0 && rc.Anneal <= 1, "anneal", rc.Anneal, "a fraction between 0 and 1"},
+		{rc.AnnealTo >= 0 && rc.AnnealTo <= 1, "anneal-to", rc.AnnealTo, "a multiplier between 0 and 1"},
 		{rc.ScreenImages >= 1, "screen-images", rc.ScreenImages, "at least 1"},
 		{*wakeFlag == "recognition" || *wakeFlag == "exact", "wake", *wakeFlag, "recognition or exact"},
 		{c.snapshotEvery >= 0, "snapshot-every", c.snapshotEvery, "at least 0"},
@@ -561,6 +572,10 @@ type Results struct {
 	Candidates      []CandidateResult `json:"candidates,omitempty"`
 	Winner          int               `json:"winner"`
 	Screen          int               `json:"screen,omitempty"`
+	Finalists       int               `json:"finalists,omitempty"`
+	Screen2         int               `json:"screen2,omitempty"`
+	Anneal          float64           `json:"anneal"`
+	AnnealTo        float64           `json:"anneal_to"`
 	ScreenImages    int               `json:"screen_images,omitempty"`
 	TrainSeconds    float64           `json:"train_seconds"`
 	NsPerIter       float64           `json:"ns_per_iter"`
@@ -586,7 +601,11 @@ func (cfg *config) results(run *Run) *Results {
 	}
 	if rc.Candidates > 1 {
 		r.Screen, r.ScreenImages = rc.Screen, rc.ScreenImages
+		if rc.Finalists > 1 {
+			r.Finalists, r.Screen2 = rc.Finalists, rc.Screen2
+		}
 	}
+	r.Anneal, r.AnnealTo = rc.Anneal, rc.AnnealTo
 	return r
 }
 
@@ -605,7 +624,11 @@ func (r *Results) table() string {
 		iters += fmt.Sprintf(" of %d (interrupted)", r.Steps)
 	}
 	if len(r.Candidates) > 1 {
-		iters += fmt.Sprintf(" (%d candidates × %d, winner %d continued)", len(r.Candidates), r.Screen, r.Winner)
+		iters += fmt.Sprintf(" (tournament: %d candidates × %d", len(r.Candidates), r.Screen)
+		if r.Finalists > 1 {
+			iters += fmt.Sprintf(", best %d to %d", r.Finalists, r.Screen2)
+		}
+		iters += fmt.Sprintf("; candidate %d kept)", r.Winner)
 	}
 	row("Wake-sleep iterations", iters)
 	row("Batch size", strconv.Itoa(r.Batch))
@@ -616,6 +639,9 @@ func (r *Results) table() string {
 	}
 	row("Init scale (per link, bottom first)", fmt.Sprint(r.InitScales))
 	row("Initial biases (vis, hid, top)", fmt.Sprintf("%s, %g, %g", r.InitBiasVisible, r.InitBiasHidden, r.InitBiasTop))
+	if r.Anneal > 0 {
+		row("Annealing", fmt.Sprintf("rates fall linearly to ×%g over the last %g of the run", r.AnnealTo, r.Anneal))
+	}
 	if r.Wake == "exact" {
 		row("Wake latents", "exact posterior (ablation)")
 	}
@@ -715,8 +741,9 @@ func writeRun(dir string, cfg *config, run *Run, res *Results) error {
 
 // savedRun returns what snapshots.json holds for a run of cfg.
 func savedRun(cfg *config, run *Run) *SavedRun {
-	saved := &SavedRun{Version: savedVersion, Seed: run.Seed, Data: cfg.data, Batch: cfg.recipe.Batch,
-		Candidates: max(cfg.recipe.Candidates, 1), Screen: cfg.recipe.Screen}
+	rc := &cfg.recipe
+	saved := &SavedRun{Version: savedVersion, Seed: run.Seed, Data: cfg.data, Batch: rc.Batch,
+		Candidates: max(rc.Candidates, 1), Screen: rc.Screen, Finalists: max(rc.Finalists, 1), Screen2: rc.Screen2, StepsRun: run.StepsRun}
 	for _, s := range run.Snapshots {
 		saved.Snapshots = append(saved.Snapshots, savedSnapshot{Step: s.Step, Eval: s.Eval, BarsLearned: s.BarsLearned, Elapsed: s.Elapsed, Net: s.Net.File()})
 	}
@@ -744,7 +771,10 @@ type SavedRun struct {
 	Data       Bars            `json:"data"`
 	Batch      int             `json:"batch"`
 	Candidates int             `json:"candidates"` // tournament size, 1 for a single run
-	Screen     int             `json:"screen"`     // iterations of screening, when Candidates > 1
+	Screen     int             `json:"screen"`     // iterations of the first screening, when Candidates > 1
+	Finalists  int             `json:"finalists"`  // candidates kept for a second screening
+	Screen2    int             `json:"screen2"`    // iterations of the second screening, when Finalists > 1
+	StepsRun   int             `json:"steps_run"`  // iterations of all candidates together
 	Snapshots  []savedSnapshot `json:"snapshots"`  // of the kept candidate
 }
 

@@ -419,14 +419,27 @@ func drawCurves(s *SavedRun) image.Image {
 	c.dashed(a.x0+1, a.x0+a.w, int(py), paperLine)
 	c.text(a.x0+a.w-4, int(py)-11, "paper: 0.10 bits", 1, alignRight, paperLine)
 	c.curve(a, xs, kl, 2, klInk)
-	if s.Candidates > 1 && float64(s.Screen*s.Batch) < xmax {
-		// the tournament's choice, on the kept candidate's own axis
-		px, _ := a.at(float64(s.Screen*s.Batch), 1)
-		for y := a.y0 + 1; y < a.y0+a.h; y += 6 {
-			c.fill(int(px), y, int(px)+1, y+3, ink)
+	if s.Candidates > 1 {
+		// the tournament's choices, on the kept candidate's own axis
+		marks := []struct {
+			at    int
+			label string
+		}{{s.Screen, fmt.Sprintf("best of %d", s.Candidates)}}
+		if s.Finalists > 1 {
+			marks = append(marks, struct {
+				at    int
+				label string
+			}{s.Screen2, fmt.Sprintf("best of %d", s.Finalists)})
 		}
-		c.text(int(px)+4, a.y0+a.h-34, fmt.Sprintf("best of %d", s.Candidates), 1, alignLeft, ink)
-		c.text(int(px)+4, a.y0+a.h-22, "candidates kept", 1, alignLeft, ink)
+		for i, mk := range marks {
+			if x := float64(mk.at * s.Batch); x < xmax {
+				px, _ := a.at(x, 1)
+				for y := a.y0 + 1; y < a.y0+a.h; y += 6 {
+					c.fill(int(px), y, int(px)+1, y+3, ink)
+				}
+				c.text(int(px)+4, a.y0+a.h-34+12*i, mk.label, 1, alignLeft, ink)
+			}
+		}
 	}
 	final := s.Snapshots[len(s.Snapshots)-1].Eval
 	c.text(a.x0+a.w-4, a.y0+8, fmt.Sprintf("final %.4f bits", final.KL), 1, alignRight, klInk)
@@ -445,8 +458,8 @@ func drawCurves(s *SavedRun) image.Image {
 	c.text(b.x0+b.w-4, b.y0+8, fmt.Sprintf("final %.4f bits", final.NLL), 1, alignRight, nllInk)
 	note := "exact values by enumeration at every snapshot"
 	if s.Candidates > 1 {
-		note += fmt.Sprintf("; samples seen by the kept candidate (the %d candidates of the tournament used %d in all)",
-			s.Candidates, s.Candidates*s.Screen*s.Batch+(int(xmax)-s.Screen*s.Batch))
+		note += fmt.Sprintf("; samples seen by the kept candidate (the %d candidates of the tournament saw %s in all)",
+			s.Candidates, samplesLabel(float64(s.StepsRun*s.Batch)))
 	}
 	c.text(curvesW/2, curvesH-22, note, 1, alignCenter, ink)
 	return c.paletted()

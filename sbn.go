@@ -651,35 +651,38 @@ type Recipe struct {
 	WeightTop    float64 // multiplier of the phase's rate for the weights to and from the top layer
 	FreezeTop    float64 // fraction of Steps at the start of each candidate during which the top layer does not learn
 	Candidates   int     // tournament: candidates screened, the best of which continues
-	Screen       int     // tournament: iterations each candidate trains before the choice
+	Screen       int     // tournament: iterations each candidate trains before the first choice
+	Finalists    int     // tournament: candidates kept after the first choice (1: the winner)
+	Screen2      int     // tournament: iterations the finalists reach before the second choice
+	Anneal       float64 // fraction of the kept candidate's iterations at the end over which the rates fall
+	AnnealTo     float64 // the rates' multiplier at the last step of the annealing
 	ScreenImages int     // tournament: training images whose exact log-likelihood scores a candidate
 	WakeExact    bool    // ablation: wake latents from the exact posterior
 	Init         Init
 }
 
-// rates returns the step sizes of every parameter of a net of the given
-// sizes, with the top layer's parameters held still when frozen.
-func (rc *Recipe) rates(sizes []int, frozen bool) Rates {
-	top := len(sizes) - 1
-	b := float64(rc.Batch)
+// setRates sets r to the step sizes of every parameter, times scale, with
+// the top layer's parameters held still when frozen.
+func (rc *Recipe) setRates(r *Rates, frozen bool, scale float64) {
+	top := len(r.Links)
+	g, q := rc.LRGen*scale/float64(rc.Batch), rc.LRRec*scale/float64(rc.Batch)
 	hold := 1.0
 	if frozen {
 		hold = 0
 	}
-	r := Rates{Links: make([]LinkRates, top), Top: rc.LRGen * rc.BiasTop * hold / b}
+	r.Top = g * rc.BiasTop * hold
 	for l := range r.Links {
-		lr := LinkRates{GenW: rc.LRGen / b, GenB: rc.LRGen * rc.BiasHidden / b, RecW: rc.LRRec / b, RecB: rc.LRRec * rc.BiasHidden / b}
+		lr := LinkRates{GenW: g, GenB: g * rc.BiasHidden, RecW: q, RecB: q * rc.BiasHidden}
 		if l == 0 {
-			lr.GenB = rc.LRGen * rc.BiasVisible / b
+			lr.GenB = g * rc.BiasVisible
 		}
 		if l+1 == top {
 			lr.GenW *= rc.WeightTop * hold
 			lr.RecW *= rc.WeightTop * hold
-			lr.RecB = rc.LRRec * rc.BiasTop * hold / b
+			lr.RecB = q * rc.BiasTop * hold
 		}
 		r.Links[l] = lr
 	}
-	return r
 }
 
 // Snapshot is a run at one step: its exact diagnostics and a copy of its net.
@@ -694,9 +697,12 @@ type Snapshot struct {
 // CandidateResult is one candidate of a tournament: its random stream and
 // its screening score.
 type CandidateResult struct {
-	Stream    uint64  // the candidate trains with rand.NewPCG(seed, Stream)
-	ScoreBits float64 // exact log₂-likelihood per screening image after Screen iterations
-	KLBits    float64 // KL at the end of screening: reported, never used to choose
+	Stream     uint64  `json:"stream"`      // the candidate trains with rand.NewPCG(seed, Stream)
+	ScoreBits  float64 `json:"score_bits"`  // exact log₂-likelihood per screening image after Screen iterations
+	KLBits     float64 `json:"kl_bits"`     // KL then: reported, never used to choose
+	Finalist   bool    `json:"finalist"`    // kept for the second choice
+	Score2Bits float64 `json:"score2_bits"` // the score after Screen2 iterations, for finalists
+	KL2Bits    float64 `json:"kl2_bits"`    // KL then, for finalists: reported, never used
 }
 
 // Run is the outcome of training one seed.
@@ -751,11 +757,17 @@ const screenStream = 1 << 32
 
 // Train runs the recipe for one seed. Candidate c draws its initialisation
 // and every random decision from rand.NewPCG(seed, c); with one candidate the
-// run is a single wake-sleep run of Recipe.Steps iterations. With k > 1
-// candidates each trains for Screen iterations, the one whose net gives the
-// highest exact log-likelihood to ScreenImages images drawn from the data
-// (the same images for all) continues for the rest of the budget, so that
-// k·Screen + (Steps − k·Screen) = Steps iterations are run in all.
+// run is a single wake-sleep run of Recipe.Steps iterations.
+//
+// With K > 1 candidates the run is a tournament inside the same budget. Each
+// candidate trains for Screen iterations and is scored by the exact
+// log-likelihood of ScreenImages images drawn from the data (the same images
+// for all; the KL against p_data is never used to choose). With Finalists F
+// > 1, the F best continue to Screen2 iterations and are scored again. The
+// best then continues alone, so that all candidates together run exactly
+// Steps iterations (see OwnSteps). Every candidate follows the schedule of the
+// kept candidate's run: the top layer frozen for the first FreezeTop·Steps
+// iterations, the rates annealed over the last Anneal of OwnSteps.
 func (t *Trainer) Train(seed uint64) (*Run, error) {
 	start := time.Now()
 	images, p := t.Data.Support()
@@ -765,6 +777,7 @@ func (t *Trainer) Train(seed uint64) (*Run, error) {
 	}
 	rc := &t.Recipe
 	k := max(rc.Candidates, 1)
+	finalists := min(max(rc.Finalists, 1), k)
 	run := &Run{Seed: seed}
 	type candidate struct {
 		r     *rand.Rand
@@ -777,16 +790,13 @@ func (t *Trainer) Train(seed uint64) (*Run, error) {
 	if k > 1 {
 		counts = screenCounts(t.Data, images, rc.ScreenImages, rand.New(rand.NewPCG(seed, screenStream)))
 	}
-	total := rc.Steps
-	own := rc.Steps // iterations of the kept candidate
-	if k > 1 {
-		own = rc.Steps - (k-1)*rc.Screen
-	}
+	own := rc.OwnSteps() // iterations of the kept candidate
 	freeze := int(rc.FreezeTop * float64(rc.Steps))
+	anneal := own - int(rc.Anneal*float64(own)) // first step of the annealing
 	lastReport := start
 	lastKL := math.NaN()
 
-	// advance trains candidate c up to step end, taking snapshots on the way.
+	// advance trains candidate ci up to step end, taking snapshots on the way.
 	advance := func(ci int, end int) error {
 		c := cands[ci]
 		for c.step < end {
@@ -801,7 +811,13 @@ func (t *Trainer) Train(seed uint64) (*Run, error) {
 			if c.step < freeze {
 				n = min(n, freeze-c.step)
 			}
-			c.m.Rates = rc.rates(t.Sizes, c.step < freeze)
+			// Annealing scales every rate from 1 at step `anneal` down to
+			// AnnealTo at the last step, linearly, updated every chunk.
+			scale := 1.0
+			if c.step >= anneal && own > anneal {
+				scale = 1 - (1-rc.AnnealTo)*float64(c.step-anneal)/float64(own-anneal)
+			}
+			rc.setRates(&c.m.Rates, c.step < freeze, scale)
 			for i := 0; i < n; i++ {
 				c.m.Step(c.r)
 			}
@@ -820,13 +836,21 @@ func (t *Trainer) Train(seed uint64) (*Run, error) {
 			}
 			if now := time.Now(); t.Report != nil && now.Sub(lastReport) >= t.ReportEvery {
 				lastReport = now
-				t.Report(Progress{Seed: seed, Candidate: ci + 1, Candidates: k, Done: run.StepsRun, Total: total,
+				t.Report(Progress{Seed: seed, Candidate: ci + 1, Candidates: k, Done: run.StepsRun, Total: rc.Steps,
 					KL: lastKL, ItersPerSecond: float64(run.StepsRun) / now.Sub(start).Seconds()})
 			}
 		}
 		return nil
 	}
+	// score returns the mean exact log₂-likelihood of the screening images
+	// under candidate ci's net, and its KL, which is reported but never used.
+	score := func(ci int) (float64, float64) {
+		ev.LogMarginals(cands[ci].m.Net)
+		return ev.LogLikelihood(counts) / float64(rc.ScreenImages) / math.Ln2, ev.KL()
+	}
 
+	// Stage 1: every candidate trains for Screen iterations (or, alone, for
+	// the whole run).
 	for ci := range cands {
 		r := rand.New(rand.NewPCG(seed, uint64(ci)))
 		net := NewNet(t.Sizes)
@@ -847,18 +871,40 @@ func (t *Trainer) Train(seed uint64) (*Run, error) {
 		if err := advance(ci, end); err != nil {
 			return nil, err
 		}
-		if k > 1 {
-			ev.LogMarginals(m.Net)
-			score := ev.LogLikelihood(counts) / float64(rc.ScreenImages) / math.Ln2
-			fin := cands[ci].snaps[len(cands[ci].snaps)-1]
-			run.Candidates = append(run.Candidates, CandidateResult{Stream: uint64(ci), ScoreBits: score, KLBits: fin.KL})
-			if score > run.Candidates[run.Winner].ScoreBits {
-				run.Winner = ci
-			}
-		}
 		if run.Interrupted {
 			run.Winner = ci
 			break
+		}
+		if k > 1 {
+			sc, kl := score(ci)
+			run.Candidates = append(run.Candidates, CandidateResult{Stream: uint64(ci), ScoreBits: sc, KLBits: kl})
+		}
+	}
+	// Stage 2: the best Finalists continue to Screen2 and are scored again.
+	if k > 1 && !run.Interrupted {
+		order := make([]int, k)
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortStableFunc(order, func(a, b int) int { return cmpDesc(run.Candidates[a].ScoreBits, run.Candidates[b].ScoreBits) })
+		run.Winner = order[0]
+		if finalists > 1 {
+			best := math.Inf(-1)
+			for _, ci := range order[:finalists] {
+				if err := advance(ci, rc.Screen2); err != nil {
+					return nil, err
+				}
+				if run.Interrupted {
+					run.Winner = ci
+					break
+				}
+				sc, kl := score(ci)
+				cr := &run.Candidates[ci]
+				cr.Score2Bits, cr.KL2Bits, cr.Finalist = sc, kl, true
+				if sc > best {
+					best, run.Winner = sc, ci
+				}
+			}
 		}
 	}
 	if !run.Interrupted {
@@ -877,6 +923,32 @@ func (t *Trainer) Train(seed uint64) (*Run, error) {
 	run.Snapshots = w.snaps
 	run.Seconds = time.Since(start).Seconds()
 	return run, nil
+}
+
+// cmpDesc orders larger values first.
+func cmpDesc(a, b float64) int {
+	switch {
+	case a > b:
+		return -1
+	case a < b:
+		return 1
+	}
+	return 0
+}
+
+// OwnSteps returns the iterations of the candidate that is kept: the budget
+// less what the others spent screening, Steps − (K−1)·Screen − (F−1)·(Screen2
+// − Screen) for K candidates and F finalists.
+func (rc *Recipe) OwnSteps() int {
+	k := max(rc.Candidates, 1)
+	if k == 1 {
+		return rc.Steps
+	}
+	own := rc.Steps - (k-1)*rc.Screen
+	if f := min(max(rc.Finalists, 1), k); f > 1 {
+		own -= (f - 1) * (rc.Screen2 - rc.Screen)
+	}
+	return own
 }
 
 // snapshot evaluates net exactly and returns it with a copy of the net.

@@ -207,13 +207,13 @@ func TestMinibatchIsMean(t *testing.T) {
 	data := Bars{Size: 3, PVertical: 0.5, PBar: 0.3}
 
 	mb := NewMachine(base.Clone(), data, 4)
-	mb.Rates = rc.rates(sizes, false)
+	rc.setRates(&mb.Rates, false, 1)
 	mb.Step(rand.New(rand.NewPCG(5, 5)))
 
 	// The same draws one by one: four wakes into a sum, then four sleeps.
 	want := base.Clone()
 	m1 := NewMachine(base.Clone(), data, 1)
-	m1.Rates = rc.rates(sizes, false) // already divided by 4
+	rc.setRates(&m1.Rates, false, 1) // already divided by 4
 	r := rand.New(rand.NewPCG(5, 5))
 	sum := NewNet(sizes)
 	for b := 0; b < 4; b++ {
