@@ -90,30 +90,28 @@ func BenchmarkWakeSleep256(b *testing.B) { benchWakeSleep(b, []int{256, 32, 1}, 
 // iterations, a tenth of the canonical run.
 const warmSteps = 200000
 
-// BenchmarkWake times the wake phase alone (data sample included).
-func BenchmarkWake(b *testing.B) {
+// benchPhase times one phase of the wake-sleep iteration on a trained
+// 16-8-1 machine.
+func benchPhase(b *testing.B, phase func(m *Machine, r *rand.Rand), unit string) {
 	m, r := trainedMachine([]int{16, 8, 1}, 4, warmSteps)
 	b.ReportAllocs()
 	k := 0
 	for b.Loop() {
-		m.wake(r, m.Net)
+		phase(m, r)
 		k++
 	}
-	perIter(b, k, "ns/wake")
+	perIter(b, k, unit)
 	checkNet(b, m, false)
+}
+
+// BenchmarkWake times the wake phase alone (data sample included).
+func BenchmarkWake(b *testing.B) {
+	benchPhase(b, func(m *Machine, r *rand.Rand) { m.wake(r, m.Net) }, "ns/wake")
 }
 
 // BenchmarkSleep times the sleep phase alone.
 func BenchmarkSleep(b *testing.B) {
-	m, r := trainedMachine([]int{16, 8, 1}, 4, warmSteps)
-	b.ReportAllocs()
-	k := 0
-	for b.Loop() {
-		m.sleep(r, m.Net)
-		k++
-	}
-	perIter(b, k, "ns/sleep")
-	checkNet(b, m, false)
+	benchPhase(b, func(m *Machine, r *rand.Rand) { m.sleep(r, m.Net) }, "ns/sleep")
 }
 
 // BenchmarkSampleBars times drawing one 4×4 image, and checks that the last

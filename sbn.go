@@ -108,13 +108,19 @@ func (n *Net) Clone() *Net {
 
 // CopyFrom sets every parameter of n to those of src, which has the same sizes.
 func (n *Net) CopyFrom(src *Net) {
-	copy(n.TopBias, src.TopBias)
+	n.pair(src, func(x, y []float64) { copy(x, y) })
+}
+
+// pair calls f on every parameter slice of n with the same slice of o, a net
+// of the same sizes, in the order of each.
+func (n *Net) pair(o *Net, f func(x, y []float64)) {
+	f(n.TopBias, o.TopBias)
 	for l := range n.Links {
-		d, s := &n.Links[l], &src.Links[l]
-		copy(d.GenW, s.GenW)
-		copy(d.GenB, s.GenB)
-		copy(d.RecW, s.RecW)
-		copy(d.RecB, s.RecB)
+		a, b := &n.Links[l], &o.Links[l]
+		f(a.GenW, b.GenW)
+		f(a.GenB, b.GenB)
+		f(a.RecW, b.RecW)
+		f(a.RecB, b.RecB)
 	}
 }
 
@@ -487,20 +493,14 @@ func (m *Machine) samplePosterior(r *rand.Rand) {
 }
 
 // zero sets every parameter of n to 0.
+// zero sets every parameter of n to 0.
 func (n *Net) zero() {
 	n.each(func(x []float64) { clear(x) })
 }
 
 // add adds every parameter of d to those of n, which has the same sizes.
 func (n *Net) add(d *Net) {
-	addTo(n.TopBias, d.TopBias)
-	for l := range n.Links {
-		a, b := &n.Links[l], &d.Links[l]
-		addTo(a.GenW, b.GenW)
-		addTo(a.GenB, b.GenB)
-		addTo(a.RecW, b.RecW)
-		addTo(a.RecB, b.RecB)
-	}
+	n.pair(d, addTo)
 }
 
 // addTo sets x += y, elementwise.
