@@ -88,6 +88,9 @@ func TestBadUsage(t *testing.T) {
 		{[]string{"-from", "no-such-folder"}, "-from"},
 		{[]string{"-candidates", "0"}, "-candidates"},
 		{[]string{"-candidates", "5", "-screen", "500000"}, "-screen"},
+		{[]string{"-finalists", "9"}, "-finalists"},
+		{[]string{"-screen2", "50000"}, "-screen2"},
+		{[]string{"-anneal", "1.5"}, "-anneal"},
 		{[]string{"-freeze-top", "2"}, "-freeze-top"},
 		{[]string{"-wake", "dream"}, "-wake"},
 		{[]string{"-recipe", "fancy"}, "-recipe"},
@@ -167,7 +170,7 @@ func readTrajectory(t *testing.T, path string) string {
 // from its timing column.
 func TestSameFlagsSameFiles(t *testing.T) {
 	dir := t.TempDir()
-	args := []string{"-steps", "40000", "-screen", "10000", "-snapshot-every", "10000", "-quiet"}
+	args := []string{"-steps", "40000", "-snapshot-every", "10000", "-quiet"}
 	for _, out := range []string{"a", "b"} {
 		if code, _, stderr := run(t, dir, append(args, "-seed", "3", "-out", out)...); code != 0 {
 			t.Fatalf("run %s: status %d: %s", out, code, stderr)
