@@ -134,6 +134,7 @@ const (
 // usageError is bad usage: main prints it and exits with status 2.
 type usageError struct{ msg string }
 
+// Error returns the message.
 func (e usageError) Error() string { return e.msg }
 
 // badFlag returns a usage error naming the flag and what it allows.
@@ -141,6 +142,8 @@ func badFlag(format string, args ...any) error {
 	return usageError{fmt.Sprintf(format, args...)}
 }
 
+// main checks the flags, then trains one seed, trains several, or redraws a
+// saved run, and exits with the status the package comment documents.
 func main() {
 	flag.Usage = func() {
 		w := flag.CommandLine.Output()
