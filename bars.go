@@ -19,15 +19,21 @@ type Bars struct {
 func (b Bars) Pixels() int { return b.Size * b.Size }
 
 // Sample draws one image into v (Size*Size,), 1 where a pixel is lit and 0
-// elsewhere: the orientation first, then each bar in turn, every decision a
-// Bernoulli draw from src.
+// elsewhere: Size+1 random bytes from src decide each bar and, last, the
+// orientation, each an exact Bernoulli draw (see byteSource.below).
 func (b Bars) Sample(src *byteSource, v []float64) {
 	n := b.Size
 	v = v[:n*n]
 	clear(v)
-	vertical := src.bernoulli(b.PVertical)
-	for k := 0; k < n; k++ {
-		if !src.bernoulli(b.PBar) {
+	draws := src.take(n + 1)
+	vertical := src.below(draws[n], b.PVertical)
+	tb := b.PBar * logitK
+	for k, d := range draws[:n] {
+		on, sure := settle(d, tb) // inlined: the refinement is rare
+		if !sure {
+			on = src.refine(float64(d), tb)
+		}
+		if !on {
 			continue
 		}
 		if vertical { // column k

@@ -23,7 +23,7 @@ func benchMachine(sizes []int, n, batch int) (*Machine, *rand.Rand) {
 	scales[0] = 0.3
 	net.Initialize(Init{Scales: scales, VisibleBias: vis, HiddenBias: -3.5, TopBias: -1}, r)
 	m := NewMachine(net, data, batch)
-	rc := Recipe{Batch: batch, LRGen: 0.05, LRRec: 0.2, BiasVisible: 0.3, BiasHidden: 0.03, BiasTop: 0.1, WeightTop: 1}
+	rc := Recipe{Batch: batch, LRGen: 0.05, LRRec: 0.5, BiasVisible: 0.3, BiasHidden: 0.03, BiasTop: 0.1, WeightTop: 1}
 	rc.setRates(&m.Rates, false, 1)
 	return m, r
 }
@@ -120,11 +120,12 @@ func BenchmarkSampleBars(b *testing.B) {
 	data := Bars{Size: 4, PVertical: 2.0 / 3, PBar: 0.2}
 	r := rand.New(rand.NewPCG(1, 0))
 	v := make([]float64, 16)
-	src := &byteSource{r: r}
+	src := newByteSource(16)
+	src.r = r
 	b.ReportAllocs()
 	k := 0
 	for b.Loop() {
-		data.Sample(src, v)
+		data.Sample(&src, v)
 		k++
 	}
 	b.ReportMetric(float64(k)/b.Elapsed().Seconds()/1e6, "Mimages/s")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -170,9 +171,10 @@ type LinkRates struct {
 
 // units is the scratch state of one layer during a wake-sleep step.
 type units struct {
-	s  []float64 // (n,) binary states
-	a  []float64 // (n,) total input, then the delta-rule error s − σ(a)
-	on []int32   // indices of the units that are on, in increasing order
+	s   []float64 // (n,) binary states
+	a   []float64 // (n,) total input, then the delta-rule error s − σ(a)
+	on  []int32   // indices of the units that are on, in increasing order
+	amb []int32   // (n,) scratch of sample: units whose decision needs more bits
 }
 
 // list rebuilds u.on from the states u.s, without branches: the states of
@@ -194,25 +196,21 @@ func (u *units) list() {
 // far as they are needed: a random byte k from src places u in the bucket
 // [k/256, (k+1)/256), and the bucket's logit bounds settle the comparison
 // without a sigmoid unless σ(a) lies in that same bucket (1 case in 256). Only
-// then does u get 53 more random bits and the comparison is made in full.
-// The decision is therefore exactly Bernoulli(σ(a)) at 61-bit resolution,
-// and one 64-bit draw serves eight units.
+// then does u get 53 more random bits, after the pass over the layer, and the
+// comparison is made in full. The decision is therefore exactly Bernoulli(σ(a))
+// at 61-bit resolution, and one 64-bit draw serves eight units. The pass
+// itself calls nothing, so the compiler keeps its state in registers.
 func (u *units) sample(src *byteSource) {
-	s := u.s[:len(u.a)]
-	on := u.on[:len(u.a)]
-	x, left := src.x, src.n // the byte source, kept in registers
-	n := 0
+	n := len(u.a)
+	draws := src.take(n)
+	s, on, amb := u.s[:n], u.on[:n], u.amb[:n]
+	m, na := 0, 0
 	for i, a := range u.a {
-		if left == 0 {
-			x, left = src.r.Uint64(), 8
-		}
-		k := x & 0xff
-		x >>= 8
-		left--
+		k := draws[i]
 		yes := a >= logitHi[k]
-		if yes != (a >= logitLo[k]) { // σ(a) is in u's bucket: refine u
-			f := float64(src.r.Uint64()>>11) * inv53
-			yes = (float64(k)+f)/logitK < sigmoid(a)
+		if yes != (a >= logitLo[k]) { // σ(a) is in u's bucket: refine below
+			amb[na] = int32(i)
+			na++
 		}
 		// Branch-free bookkeeping: a predictor cannot learn coin flips. The
 		// state is made from bits (1.0 is 0x3ff0…0), since an int-to-float
@@ -222,39 +220,84 @@ func (u *units) sample(src *byteSource) {
 			bit = 1
 		}
 		s[i] = math.Float64frombits(-uint64(bit) & one)
-		on[n] = int32(i)
-		n += bit
+		on[m] = int32(i)
+		m += bit
 	}
-	src.x, src.n = x, left
-	u.on = on[:n]
+	u.on = on[:m]
+	if na == 0 {
+		return
+	}
+	for _, i := range amb[:na] {
+		f := float64(src.r.Uint64()>>11) * inv53
+		if (float64(draws[i])+f)/logitK < sigmoid(u.a[i]) {
+			s[i] = 1
+		} else {
+			s[i] = 0
+		}
+	}
+	u.list()
 }
 
-// byteSource hands out the eight bytes of each 64-bit draw of a generator
-// one at a time, low byte first, so that one draw serves up to eight
-// Bernoulli decisions (see units.sample).
+// byteSource hands out the bytes of a generator's 64-bit draws in order, low
+// byte first, so that one draw serves up to eight Bernoulli decisions (see
+// units.sample). It draws ahead in blocks.
 type byteSource struct {
-	r *rand.Rand
-	x uint64 // bytes not yet handed out, in the low bits
-	n int    // how many
+	r   *rand.Rand
+	buf []byte // drawn bytes; buf[pos:] not yet handed out
+	pos int
 }
 
-// bernoulli reports u < p for a uniform u drawn lazily, as in units.sample: a
-// random byte k settles it unless p lies in [k/256, (k+1)/256), when u gets
-// 53 more random bits.
-func (b *byteSource) bernoulli(p float64) bool {
-	if b.n == 0 {
-		b.x, b.n = b.r.Uint64(), 8
+// newByteSource returns a byte source that can hand out up to n bytes at a
+// time.
+func newByteSource(n int) byteSource {
+	size := max(512, (2*n+16+7)/8*8) // whole words, room for n after any leftover
+	return byteSource{buf: make([]byte, 0, size)}
+}
+
+// take returns the next n bytes, drawing more words from r when fewer than n
+// are left.
+func (b *byteSource) take(n int) []byte {
+	if len(b.buf)-b.pos < n {
+		b.refill()
 	}
-	k := float64(b.x & 0xff)
-	b.x >>= 8
-	b.n--
-	switch t := p * logitK; {
-	case k+1 <= t:
-		return true
-	case k >= t:
-		return false
+	k := b.buf[b.pos : b.pos+n]
+	b.pos += n
+	return k
+}
+
+// refill keeps the bytes not yet handed out and fills the rest of the buffer
+// with fresh draws.
+func (b *byteSource) refill() {
+	rest := copy(b.buf[:cap(b.buf)], b.buf[b.pos:])
+	b.buf = b.buf[:cap(b.buf)]
+	w := rest
+	for ; w+8 <= len(b.buf); w += 8 {
+		binary.LittleEndian.PutUint64(b.buf[w:], b.r.Uint64())
 	}
-	return k+float64(b.r.Uint64()>>11)*inv53 < p*logitK
+	b.buf, b.pos = b.buf[:w], 0
+}
+
+// below reports u < p for a uniform u whose top eight bits are the random
+// byte k, drawn lazily as in units.sample: k settles it unless p lies in
+// [k/256, (k+1)/256), when u gets 53 more random bits from refine.
+func (b *byteSource) below(k byte, p float64) bool {
+	if yes, sure := settle(k, p*logitK); sure {
+		return yes
+	}
+	return b.refine(float64(k), p*logitK)
+}
+
+// settle reports whether u < t/256 for any uniform u in [k/256, (k+1)/256),
+// and whether that is sure: false when t/256 lies inside the bucket.
+func settle(k byte, t float64) (yes, sure bool) {
+	f := float64(k)
+	return f+1 <= t, f+1 <= t || f >= t
+}
+
+// refine reports (f + g)/256 < t/256 for 53 fresh random bits g: the rare
+// case of below.
+func (b *byteSource) refine(f, t float64) bool {
+	return f+float64(b.r.Uint64()>>11)*inv53 < t
 }
 
 // Machine is a Helmholtz machine in training: its net, the data it learns,
@@ -279,8 +322,9 @@ func NewMachine(net *Net, data Bars, batch int) *Machine {
 	m := &Machine{Net: net, Data: data, Batch: batch}
 	m.lay = make([]units, len(net.Sizes))
 	for l, n := range net.Sizes {
-		m.lay[l] = units{s: make([]float64, n), a: make([]float64, n), on: make([]int32, 0, n)}
+		m.lay[l] = units{s: make([]float64, n), a: make([]float64, n), on: make([]int32, 0, n), amb: make([]int32, n)}
 	}
+	m.src = newByteSource(slices.Max(net.Sizes))
 	if batch > 1 {
 		m.grad = NewNet(net.Sizes)
 	}
@@ -975,9 +1019,10 @@ func screenCounts(data Bars, images []float64, n int, r *rand.Rand) []int {
 	}
 	counts := make([]int, len(images)/V)
 	v := make([]float64, V)
-	src := &byteSource{r: r}
+	src := newByteSource(V)
+	src.r = r
 	for i := 0; i < n; i++ {
-		data.Sample(src, v)
+		data.Sample(&src, v)
 		for i, x := range v {
 			key[i] = byte(x)
 		}
