@@ -773,8 +773,8 @@ type Progress struct {
 	ItersPerSecond float64
 }
 
-// Trainer trains one seed: it owns the data's exact support, the evaluator
-// and the hooks through which a run is watched and stopped.
+// Trainer holds what a run needs besides its seed: the data, the layer
+// sizes, the recipe, and the hooks through which it is watched and stopped.
 type Trainer struct {
 	Data          Bars
 	Sizes         []int
