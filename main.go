@@ -508,8 +508,22 @@ func runSeeds(cfg *config, stop *atomic.Bool) error {
 	if err := writeJSON(filepath.Join(cfg.out, "summary.json"), sum); err != nil {
 		return err
 	}
-	return errors.Join(errs...)
+	failed := 0
+	var first error
+	for _, err := range errs {
+		if err != nil {
+			failed++
+			if first == nil {
+				first = err
+			}
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d seeds failed; the first: %w", failed, len(cfg.seeds), first)
+	}
+	return nil
 }
+
 
 // progress writes one self-overwriting line on a terminal, or a line every
 // few seconds elsewhere, and nothing when quiet.

@@ -457,6 +457,9 @@ func drawCurves(s *SavedRun) image.Image {
 	c.curve(b, xs, nll, 2, nllInk)
 	c.text(b.x0+b.w-4, b.y0+8, fmt.Sprintf("final %.4f bits", final.NLL), 1, alignRight, nllInk)
 	note := "exact values by enumeration at every snapshot"
+	if nll[0] > top {
+		note += fmt.Sprintf("; the NLL starts above the axis, at %.1f bits", nll[0])
+	}
 	if s.Candidates > 1 {
 		note += fmt.Sprintf("; samples seen by the kept candidate (the %d candidates of the tournament saw %s in all)",
 			s.Candidates, samplesLabel(float64(s.StepsRun*s.Batch)))
