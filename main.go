@@ -477,6 +477,9 @@ func runSeeds(cfg *config, stop *atomic.Bool) error {
 		go func() {
 			defer wg.Done()
 			for i := range next {
+				if stop.Load() {
+					continue // interrupted before this seed began
+				}
 				seed := cfg.seeds[i]
 				t := cfg.trainer(stop)
 				run, err := t.Train(seed)
