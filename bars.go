@@ -20,14 +20,17 @@ func (b Bars) Pixels() int { return b.Size * b.Size }
 
 // Sample draws one image into v (Size*Size,), 1 where a pixel is lit and 0
 // elsewhere: Size+1 random bytes from src decide each bar and, last, the
-// orientation, each an exact Bernoulli draw (see byteSource.below).
+// orientation, each an exact Bernoulli draw (see settle).
 func (b Bars) Sample(src *byteSource, v []float64) {
 	n := b.Size
 	v = v[:n*n]
 	clear(v)
 	draws := src.take(n + 1)
-	vertical := src.below(draws[n], b.PVertical)
-	tb := b.PBar * logitK
+	tv, tb := b.PVertical*logitK, b.PBar*logitK
+	vertical, sure := settle(draws[n], tv)
+	if !sure {
+		vertical = src.refine(float64(draws[n]), tv)
+	}
 	for k, d := range draws[:n] {
 		on, sure := settle(d, tb) // inlined: the refinement is rare
 		if !sure {

@@ -257,12 +257,11 @@ func newByteSource(n int) byteSource {
 // take returns the next n bytes, drawing more words from r when fewer than n
 // are left.
 func (b *byteSource) take(n int) []byte {
-	if len(b.buf)-b.pos < n {
+	if b.pos+n > len(b.buf) {
 		b.refill()
 	}
-	k := b.buf[b.pos : b.pos+n]
 	b.pos += n
-	return k
+	return b.buf[b.pos-n : b.pos]
 }
 
 // refill keeps the bytes not yet handed out and fills the rest of the buffer
@@ -277,25 +276,17 @@ func (b *byteSource) refill() {
 	b.buf, b.pos = b.buf[:w], 0
 }
 
-// below reports u < p for a uniform u whose top eight bits are the random
-// byte k, drawn lazily as in units.sample: k settles it unless p lies in
-// [k/256, (k+1)/256), when u gets 53 more random bits from refine.
-func (b *byteSource) below(k byte, p float64) bool {
-	if yes, sure := settle(k, p*logitK); sure {
-		return yes
-	}
-	return b.refine(float64(k), p*logitK)
-}
-
-// settle reports whether u < t/256 for any uniform u in [k/256, (k+1)/256),
-// and whether that is sure: false when t/256 lies inside the bucket.
+// settle reports whether u < t/256 for every uniform u in [k/256,
+// (k+1)/256), the bucket of a random byte k, and whether that is sure: not
+// when t/256 lies inside the bucket, where refine must draw more bits of u.
+// This makes Bernoulli(t/256) draws exact while most use one byte.
 func settle(k byte, t float64) (yes, sure bool) {
 	f := float64(k)
 	return f+1 <= t, f+1 <= t || f >= t
 }
 
 // refine reports (f + g)/256 < t/256 for 53 fresh random bits g: the rare
-// case of below.
+// case that settle leaves open.
 func (b *byteSource) refine(f, t float64) bool {
 	return f+float64(b.r.Uint64()>>11)*inv53 < t
 }
@@ -387,7 +378,7 @@ func (m *Machine) learnGenerative(dst *Net) {
 	net := m.Net
 	top := len(m.lay) - 1
 	t := &m.lay[top]
-	copy(t.a, net.TopBias)
+	addRows(t.a, net.TopBias, nil, nil)
 	deltaRule(nil, dst.TopBias, t.s, t.a, nil, 0, m.Rates.Top)
 	for l := 0; l < top; l++ {
 		lk, dk, rt := &net.Links[l], &dst.Links[l], &m.Rates.Links[l]
@@ -415,7 +406,7 @@ func (m *Machine) dream(r *rand.Rand) {
 	net := m.Net
 	top := len(m.lay) - 1
 	t := &m.lay[top]
-	copy(t.a, net.TopBias)
+	addRows(t.a, net.TopBias, nil, nil)
 	t.sample(m.bytes(r))
 	for l := top - 1; l >= 0; l-- {
 		lk := &net.Links[l]
@@ -558,8 +549,10 @@ func addTo(x, y []float64) {
 // addRows sets a (n,) to b (n,) plus the rows on[k] of w (m, n): the total
 // input of a layer from the sending units that are on.
 func addRows(a, b, w []float64, on []int32) {
-	copy(a, b)
 	n := len(a)
+	for i, x := range b[:n] { // a loop, not copy: the layers are too small for memmove
+		a[i] = x
+	}
 	for _, j := range on {
 		row := w[int(j)*n:][:n]
 		a := a[:len(row)] // tells the compiler a[i] is in bounds
@@ -580,10 +573,15 @@ func deltaRule(w, b, s, a []float64, on []int32, ew, eb float64) {
 	// usual range) and then the divisions: shorter dependency chains let the
 	// processor overlap more units.
 	for i, x := range a {
-		if x > -expHi && x < -expLo {
+		switch {
+		case x > -expHi && x < -expLo:
 			a[i] = expCore(-x)
-		} else {
-			a[i] = math.Exp(-x)
+		case x >= -expLo: // σ(x) rounds to 1
+			a[i] = 0
+		case x <= -expHi: // σ(x) < 2e-308: counts as 0
+			a[i] = math.Inf(1)
+		default: // NaN stays NaN, for the divergence check
+			a[i] = x
 		}
 	}
 	for i, e := range a {
