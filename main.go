@@ -527,7 +527,6 @@ func runSeeds(cfg *config, stop *atomic.Bool) error {
 	return nil
 }
 
-
 // progress writes one self-overwriting line on a terminal, or a line every
 // few seconds elsewhere, and nothing when quiet.
 type progress struct {
