@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -275,5 +276,69 @@ func TestFromBrokenModel(t *testing.T) {
 	code, _, stderr := run(t, dir, "-from", "o", "-out", "redrawn")
 	if code != exitFail || !strings.Contains(stderr, "model.json") || !strings.Contains(stderr, "line") {
 		t.Errorf("status %d, stderr %q; want 1 naming model.json and the line", code, stderr)
+	}
+}
+
+// TestInterruptSeeds interrupts a -seeds run: every seed that had begun
+// writes its outputs marked as interrupted, the summary is written, and
+// the status is 130.
+func TestInterruptSeeds(t *testing.T) {
+	dir := t.TempDir()
+	cmd := command(t, dir, "-seeds", "1-6", "-out", "o", "-quiet")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(400 * time.Millisecond)
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	var exit *exec.ExitError
+	if err := cmd.Wait(); !errors.As(err, &exit) || exit.ExitCode() != exitInterrupt {
+		t.Fatalf("exit %v, want status %d", err, exitInterrupt)
+	}
+	var sum Summary
+	b, err := os.ReadFile(filepath.Join(dir, "o", "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &sum); err != nil || len(sum.Seeds) == 0 {
+		t.Fatalf("summary.json: %v, %d seeds", err, len(sum.Seeds))
+	}
+	for _, s := range sum.Seeds {
+		if !s.Interrupted {
+			t.Errorf("seed %d: not marked as interrupted", s.Seed)
+		}
+		if _, err := LoadModel(filepath.Join(dir, "o", "seed-"+strconv.FormatUint(s.Seed, 10), "model.json")); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// TestSecondSignal sends two interrupts in a row: the program exits at once
+// with status 130, and any output file it had finished is whole.
+func TestSecondSignal(t *testing.T) {
+	dir := t.TempDir()
+	cmd := command(t, dir, "-seed", "2", "-out", "o", "-quiet")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	for i := 0; i < 2; i++ {
+		if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var exit *exec.ExitError
+	if err := cmd.Wait(); !errors.As(err, &exit) || exit.ExitCode() != exitInterrupt {
+		t.Fatalf("exit %v, want status %d", err, exitInterrupt)
+	}
+	for _, name := range []string{"results.json", "model.json", "snapshots.json"} {
+		b, err := os.ReadFile(filepath.Join(dir, "o", name))
+		if os.IsNotExist(err) {
+			continue
+		}
+		if err != nil || !json.Valid(b) {
+			t.Errorf("%s: left half written (%v)", name, err)
+		}
 	}
 }
