@@ -846,7 +846,9 @@ func (t *Trainer) Train(seed uint64) (*Run, error) {
 				run.Interrupted = true
 				return nil
 			}
-			n := min(chunk, end-c.step)
+			// Chunks never cross a multiple of chunk, where the rates are set,
+			// so that snapshots and stage ends change nothing in training.
+			n := min(chunk-c.step%chunk, end-c.step)
 			if t.SnapshotEvery > 0 {
 				n = min(n, t.SnapshotEvery-c.step%t.SnapshotEvery)
 			}
@@ -854,10 +856,11 @@ func (t *Trainer) Train(seed uint64) (*Run, error) {
 				n = min(n, freeze-c.step)
 			}
 			// Annealing scales every rate from 1 at step `anneal` down to
-			// AnnealTo at the last step, linearly, updated every chunk.
+			// AnnealTo at the last step, linearly, updated at every multiple
+			// of chunk.
 			scale := 1.0
-			if c.step >= anneal && own > anneal {
-				scale = 1 - (1-rc.AnnealTo)*float64(c.step-anneal)/float64(own-anneal)
+			if at := c.step - c.step%chunk; at >= anneal && own > anneal {
+				scale = 1 - (1-rc.AnnealTo)*float64(at-anneal)/float64(own-anneal)
 			}
 			rc.setRates(&c.m.Rates, c.step < freeze, scale)
 			for i := 0; i < n; i++ {
