@@ -7,9 +7,9 @@ import (
 	"math/rand/v2"
 )
 
-// maxLatentBits caps exact evaluation at 2²⁴ joint hidden configurations
-// (about a second per image set for 16 visible units); beyond it the
-// enumeration would take minutes to hours, so it is refused.
+// maxLatentBits caps exact evaluation at 2²⁴ joint hidden configurations:
+// each further hidden unit doubles the time, which grows from a fraction of a
+// millisecond for 16-8-1 (2⁹) to hours beyond the cap, so it is refused.
 const maxLatentBits = 24
 
 // latentBits returns the number of hidden units of a net of the given sizes
