@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"image"
 	"image/color"
@@ -765,15 +764,6 @@ func (c canvas) paletted() *image.Paletted {
 	p := image.NewPaletted(c.Bounds(), palette)
 	toPalette(p, c.RGBA)
 	return p
-}
-
-// encodePNG returns img as PNG bytes (for tests and benchmarks).
-func encodePNG(img image.Image) []byte {
-	var b bytes.Buffer
-	if err := png.Encode(&b, img); err != nil {
-		panic("encodePNG: " + err.Error())
-	}
-	return b.Bytes()
 }
 
 // The font: 5×7 glyphs, one row a group of five bits, top row first.

@@ -180,3 +180,12 @@ func TestRedrawReproducesFigures(t *testing.T) {
 		}
 	}
 }
+
+// encodePNG returns img as PNG bytes.
+func encodePNG(img image.Image) []byte {
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		panic("encodePNG: " + err.Error())
+	}
+	return b.Bytes()
+}
