@@ -203,6 +203,24 @@ func TestSameFlagsSameFiles(t *testing.T) {
 	}
 }
 
+// started waits until the program has made its output folder dir/o, which
+// it does after installing its signal handler and before training, then a
+// little longer so that training is under way.
+func started(t *testing.T, dir string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "o")); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the program did not start within 10 s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(150 * time.Millisecond)
+}
+
 // TestInterrupt sends SIGINT to a canonical-length run shortly after it
 // starts and checks exit status 130, a one-line notice, and complete
 // outputs that record the interruption.
@@ -214,7 +232,7 @@ func TestInterrupt(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(300 * time.Millisecond)
+	started(t, dir)
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
@@ -288,7 +306,7 @@ func TestInterruptSeeds(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(400 * time.Millisecond)
+	started(t, dir)
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
@@ -322,7 +340,7 @@ func TestSecondSignal(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(300 * time.Millisecond)
+	started(t, dir)
 	for i := 0; i < 2; i++ {
 		if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 			t.Fatal(err)
