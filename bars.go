@@ -102,19 +102,25 @@ func (b Bars) Support() (images []float64, p []float64) {
 			}
 			// P(orientation) · PBar^on · (1−PBar)^(n−on)
 			q := prior * math.Pow(b.PBar, float64(on)) * math.Pow(1-b.PBar, float64(n-on))
-			for i, x := range img {
-				key[i] = byte(x)
-			}
-			if j, ok := index[string(key)]; ok {
+			if j, ok := index[imageKey(img, key)]; ok {
 				p[j] += q
 				continue
 			}
-			index[string(key)] = len(p)
+			index[imageKey(img, key)] = len(p)
 			images = append(images, img...)
 			p = append(p, q)
 		}
 	}
 	return images, p
+}
+
+// imageKey writes the binary image v into key, one byte per pixel, and
+// returns it as a string for use as a map key.
+func imageKey(v []float64, key []byte) string {
+	for i, x := range v {
+		key[i] = byte(x)
+	}
+	return string(key[:len(v)])
 }
 
 // Entropy returns H(p) = −Σ p log₂ p in bits.

@@ -552,7 +552,7 @@ func (p *progress) report(r Progress) {
 		cand = fmt.Sprintf("  candidate %d/%d", r.Candidate, r.Candidates)
 	}
 	p.line(fmt.Sprintf("seed %d  step %d/%d%s  samples %d  KL %.4f bits  %.2fM it/s  ETA %.1fs",
-		r.Seed, r.Done, r.Total, cand, r.Done**batchFlag, r.KL, r.ItersPerSecond/1e6, eta))
+		r.Seed, r.Done, r.Total, cand, r.Samples, r.KL, r.ItersPerSecond/1e6, eta))
 }
 
 // line shows s as the current progress line.

@@ -767,6 +767,7 @@ type Progress struct {
 	Candidate      int     // candidate now training
 	Candidates     int     // of how many
 	Done, Total    int     // iterations run and planned in all
+	Samples        int     // images seen in wake phases so far: Done × Batch
 	KL             float64 // latest snapshot's KL, in bits
 	ItersPerSecond float64
 }
@@ -881,7 +882,7 @@ func (t *Trainer) Train(seed uint64) (*Run, error) {
 			}
 			if now := time.Now(); t.Report != nil && now.Sub(lastReport) >= t.ReportEvery {
 				lastReport = now
-				t.Report(Progress{Seed: seed, Candidate: ci + 1, Candidates: k, Done: run.StepsRun, Total: rc.Steps,
+				t.Report(Progress{Seed: seed, Candidate: ci + 1, Candidates: k, Done: run.StepsRun, Total: rc.Steps, Samples: run.StepsRun * rc.Batch,
 					KL: lastKL, ItersPerSecond: float64(run.StepsRun) / now.Sub(start).Seconds()})
 			}
 		}
@@ -1013,10 +1014,7 @@ func screenCounts(data Bars, images []float64, n int, r *rand.Rand) []int {
 	index := make(map[string]int)
 	key := make([]byte, V)
 	for k := 0; k < len(images)/V; k++ {
-		for i, x := range images[k*V : k*V+V] {
-			key[i] = byte(x)
-		}
-		index[string(key)] = k
+		index[imageKey(images[k*V:k*V+V], key)] = k
 	}
 	counts := make([]int, len(images)/V)
 	v := make([]float64, V)
@@ -1024,10 +1022,7 @@ func screenCounts(data Bars, images []float64, n int, r *rand.Rand) []int {
 	src.r = r
 	for i := 0; i < n; i++ {
 		data.Sample(&src, v)
-		for i, x := range v {
-			key[i] = byte(x)
-		}
-		counts[index[string(key)]]++
+		counts[index[imageKey(v, key)]]++
 	}
 	return counts
 }
