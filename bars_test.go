@@ -12,7 +12,8 @@ import (
 func TestSupport(t *testing.T) {
 	for _, n := range []int{1, 2, 3, 4, 5} {
 		b := Bars{Size: n, PVertical: 2.0 / 3, PBar: 0.2}
-		images, p := b.Support()
+		sup := b.Support()
+		images, p := sup.Images, sup.P
 		if got, want := len(p), 2*(1<<n)-2; got != want {
 			t.Errorf("n=%d: support has %d images, want %d", n, got, want)
 		}
@@ -46,8 +47,7 @@ func TestSupport(t *testing.T) {
 			t.Errorf("n=%d: p(all on) = %v, want %v", n, full, want)
 		}
 	}
-	_, p := Bars{Size: 4, PVertical: 2.0 / 3, PBar: 0.2}.Support()
-	if h := Entropy(p); math.Abs(h-3.4284) > 5e-5 {
+	if h := bars4.Support().Entropy(); math.Abs(h-3.4284) > 5e-5 {
 		t.Errorf("H(p_data) = %.5f bits, want 3.4284", h)
 	}
 }
@@ -56,29 +56,31 @@ func TestSupport(t *testing.T) {
 // frequencies against the exact distribution with Pearson's chi-square: for
 // 29 degrees of freedom the 0.999 quantile is 58.3.
 func TestSampleMatchesSupport(t *testing.T) {
-	b := Bars{Size: 4, PVertical: 2.0 / 3, PBar: 0.2}
-	images, p := b.Support()
+	sup := bars4.Support()
 	const n = 400000
-	counts := screenCounts(b, images, n, rand.New(rand.NewPCG(7, 7)))
-	total := 0
+	s := bars4.sampler()
+	src := newByteSource(rand.New(rand.NewPCG(7, 7)), s.take())
+	images := make([]float64, n*16)
+	for i := 0; i < n; i++ {
+		s.Sample(src, images[i*16:(i+1)*16])
+	}
+	counts, outside := sup.Counts(images)
 	chi2 := 0.0
 	for k, c := range counts {
-		total += c
-		e := n * p[k]
+		e := n * sup.P[k]
 		chi2 += (float64(c) - e) * (float64(c) - e) / e
 	}
-	if total != n {
-		t.Fatalf("counted %d images of %d: some samples are outside the support", total, n)
+	if outside != 0 {
+		t.Fatalf("%d images of %d are outside the support", outside, n)
 	}
 	if chi2 > 58.3 {
 		t.Errorf("chi-square %.1f over 29 degrees of freedom, want < 58.3 (p = 0.001)", chi2)
 	}
 }
 
-// TestBar checks bar k's image: vertical bars are columns, horizontal rows.
-func TestBar(t *testing.T) {
-	b := Bars{Size: 3}
-	v := make([]float64, 9)
+// TestDrawBar checks bar k's image: vertical bars are columns, horizontal
+// rows.
+func TestDrawBar(t *testing.T) {
 	for _, tc := range []struct {
 		k    int
 		want [9]float64
@@ -88,9 +90,10 @@ func TestBar(t *testing.T) {
 		{3, [9]float64{1, 1, 1, 0, 0, 0, 0, 0, 0}},
 		{5, [9]float64{0, 0, 0, 0, 0, 0, 1, 1, 1}},
 	} {
-		b.Bar(tc.k, v)
+		v := make([]float64, 9)
+		drawBar(v, 3, tc.k)
 		if [9]float64(v) != tc.want {
-			t.Errorf("Bar(%d) = %v, want %v", tc.k, v, tc.want)
+			t.Errorf("drawBar(%d) = %v, want %v", tc.k, v, tc.want)
 		}
 	}
 }

@@ -9,34 +9,25 @@ import (
 	"testing"
 )
 
-// benchMachine returns a machine on n×n bars with the given layer sizes,
-// initialised and with the step sizes of the default (tuned) recipe, and its
-// generator.
-func benchMachine(sizes []int, n, batch int) (*Machine, *rand.Rand) {
-	r := rand.New(rand.NewPCG(1, 0))
-	data := Bars{Size: n, PVertical: 2.0 / 3, PBar: 0.2}
-	net := NewNet(sizes)
-	vis := make([]float64, sizes[0])
-	fill(vis, -5)
-	scales := make([]float64, len(sizes)-1)
-	fill(scales, 0.1)
-	scales[0] = 0.3
-	net.Initialize(Init{Scales: scales, VisibleBias: vis, HiddenBias: -3.5, TopBias: -1}, r)
-	m := NewMachine(net, data, batch)
-	rc := Recipe{Batch: batch, LRGen: 0.05, LRRec: 0.5, BiasVisible: 0.3, BiasHidden: 0.03, BiasTop: 0.1, WeightTop: 1}
-	rc.setRates(&m.Rates, false, 1)
-	return m, r
+// benchCandidate returns candidate 0 of seed 1 on n×n bars with the given
+// layer sizes, started as the default recipe starts and at its step sizes
+// in mid-run (no freeze, no annealing): what a run spends most of its time
+// doing.
+func benchCandidate(sizes []int, n int) *candidate {
+	rc := tunedRecipe()
+	t := &Trainer{Data: Bars{Size: n, PVertical: 2.0 / 3, PBar: 0.2}, Sizes: sizes, Recipe: rc}
+	c := t.newCandidate(1, 0, nil) // the tuned recipe's visible biases need no marginals
+	rc.setRates(&c.m.Rates, rc.Steps/2, rc.Steps)
+	return c
 }
 
-// trainedMachine is benchMachine after warm iterations of training, so that
-// benchmarks time a net in the state a run spends most of its time in rather
-// than the first steps from a random start.
-func trainedMachine(sizes []int, n, warm int) (*Machine, *rand.Rand) {
-	m, r := benchMachine(sizes, n, 1)
-	for i := 0; i < warm; i++ {
-		m.Step(r)
-	}
-	return m, r
+// trainedCandidate is benchCandidate after warm iterations of training, so
+// that benchmarks time a net in the state a run spends most of its time in
+// rather than the first steps from a random start.
+func trainedCandidate(sizes []int, n, warm int) *candidate {
+	c := benchCandidate(sizes, n)
+	c.iterate(warm)
+	return c
 }
 
 // perIter reports the time per loop iteration in the unit named.
@@ -45,36 +36,40 @@ func perIter(b *testing.B, n int, unit string) {
 }
 
 // checkNet fails the benchmark unless training left every parameter finite
-// and within maxParam, and, when learned is set, the exact KL of the 4×4
-// bars under 2 bits (it starts at about 8).
-func checkNet(b *testing.B, m *Machine, learned bool) {
-	if w := m.Net.MaxAbs(); !(w > 0 && w < maxParam) {
+// and within maxParam, and, when data is not nil, the exact KL under 2 bits
+// (it starts at about 8 bits for the 4×4 bars).
+func checkNet(b *testing.B, net *Net, data *Bars) {
+	if w := net.MaxAbs(); !(w > 0 && w < maxParam) {
 		b.Fatalf("largest |parameter| %v, want finite and below %g", w, maxParam)
 	}
-	if !learned {
+	if data == nil {
 		return
 	}
-	images, p := m.Data.Support()
-	ev, err := NewEvaluator(m.Net.Sizes, images, p)
+	ev, err := NewEvaluator(net.Sizes, data.Support())
 	if err != nil {
 		b.Fatal(err)
 	}
-	if e := ev.Evaluate(m.Net); !(e.KL < 2) {
+	if e := ev.Evaluate(net); !(e.KL < 2) {
 		b.Fatalf("KL after training = %.4f bits, want < 2", e.KL)
 	}
 }
 
-// benchWakeSleep times one wake-sleep iteration (data sample, wake, sleep).
+// benchWakeSleep times one wake-sleep iteration as training runs it: an
+// image drawn from the data, a wake phase and a sleep phase.
 func benchWakeSleep(b *testing.B, sizes []int, n int) {
-	m, r := trainedMachine(sizes, n, warmSteps)
+	c := trainedCandidate(sizes, n, warmSteps)
 	b.ReportAllocs()
 	k := 0
 	for b.Loop() {
-		m.Step(r)
+		c.iterate(1)
 		k++
 	}
 	perIter(b, k, "ns/iter")
-	checkNet(b, m, n == 4)
+	var data *Bars
+	if n == 4 {
+		data = &Bars{Size: 4, PVertical: 2.0 / 3, PBar: 0.2}
+	}
+	checkNet(b, c.m.Net, data)
 }
 
 // BenchmarkWakeSleep times one iteration of the canonical 16-8-1 machine.
@@ -92,46 +87,47 @@ const warmSteps = 200000
 
 // benchPhase times one phase of the wake-sleep iteration on a trained
 // 16-8-1 machine.
-func benchPhase(b *testing.B, phase func(m *Machine, r *rand.Rand), unit string) {
-	m, r := trainedMachine([]int{16, 8, 1}, 4, warmSteps)
+func benchPhase(b *testing.B, phase func(c *candidate), unit string) {
+	c := trainedCandidate([]int{16, 8, 1}, 4, warmSteps)
 	b.ReportAllocs()
 	k := 0
 	for b.Loop() {
-		phase(m, r)
+		phase(c)
 		k++
 	}
 	perIter(b, k, unit)
-	checkNet(b, m, false)
+	checkNet(b, c.m.Net, nil)
 }
 
-// BenchmarkWake times the wake phase alone (data sample included).
+// BenchmarkWake times the wake phase alone, on an image drawn from the data.
 func BenchmarkWake(b *testing.B) {
-	benchPhase(b, func(m *Machine, r *rand.Rand) { m.wake(r, m.Net) }, "ns/wake")
+	benchPhase(b, func(c *candidate) {
+		c.data.Sample(c.src, c.images)
+		c.m.Wake(c.images, c.src, c.m.Net)
+	}, "ns/wake")
 }
 
 // BenchmarkSleep times the sleep phase alone.
 func BenchmarkSleep(b *testing.B) {
-	benchPhase(b, func(m *Machine, r *rand.Rand) { m.sleep(r, m.Net) }, "ns/sleep")
+	benchPhase(b, func(c *candidate) { c.m.Sleep(c.src, c.m.Net) }, "ns/sleep")
 }
 
 // BenchmarkSampleBars times drawing one 4×4 image, and checks that the last
-// one is in the support.
+// one drawn is in the support and has bars of one orientation only.
 func BenchmarkSampleBars(b *testing.B) {
 	data := Bars{Size: 4, PVertical: 2.0 / 3, PBar: 0.2}
-	r := rand.New(rand.NewPCG(1, 0))
+	s := data.sampler()
+	src := newByteSource(rand.New(rand.NewPCG(1, 0)), s.take())
 	v := make([]float64, 16)
-	src := newByteSource(16)
-	src.r = r
 	b.ReportAllocs()
 	k := 0
 	for b.Loop() {
-		data.Sample(&src, v)
+		s.Sample(src, v)
 		k++
 	}
 	b.ReportMetric(float64(k)/b.Elapsed().Seconds()/1e6, "Mimages/s")
-	images, _ := data.Support()
-	if c := screenCounts(data, images, 1, r); sum(c) != 1 {
-		b.Fatal("a sample fell outside the support")
+	if _, ok := data.Support().Index(v); !ok {
+		b.Fatalf("the last sample %v is outside the support", v)
 	}
 	rows, cols := 0, 0
 	for i := 0; i < 4; i++ {
@@ -147,22 +143,12 @@ func BenchmarkSampleBars(b *testing.B) {
 	}
 }
 
-// sum returns the sum of c.
-func sum(c []int) int {
-	s := 0
-	for _, x := range c {
-		s += x
-	}
-	return s
-}
-
 // BenchmarkExactKL times one exact evaluation of 16-8-1 (KL, NLL, recognition
 // gap and mass outside the support over the 30 support images and 512
 // latent configurations), on the hand-set ideal net, whose KL must be ≈ 0.
 func BenchmarkExactKL(b *testing.B) {
 	data := Bars{Size: 4, PVertical: 2.0 / 3, PBar: 0.2}
-	images, p := data.Support()
-	ev, err := NewEvaluator([]int{16, 8, 1}, images, p)
+	ev, err := NewEvaluator([]int{16, 8, 1}, data.Support())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -291,14 +277,15 @@ func (m *naiveMachine) step(r *rand.Rand, data Bars) {
 func BenchmarkWakeSleepNaive(b *testing.B) {
 	data := Bars{Size: 4, PVertical: 2.0 / 3, PBar: 0.2}
 	r := rand.New(rand.NewPCG(1, 0))
-	m := &naiveMachine{eps: 0.1}
+	rc := plainRecipe()
+	m := &naiveMachine{eps: rc.LRGen}
 	for j := 0; j < 8; j++ {
 		for i := 0; i < 16; i++ {
-			m.wt[j][i] = 0.1 * r.NormFloat64()
-			m.wh[j][i] = 0.1 * r.NormFloat64()
+			m.wt[j][i] = rc.InitScaleVisible * r.NormFloat64()
+			m.wh[j][i] = rc.InitScaleVisible * r.NormFloat64()
 		}
-		m.gt[j] = 0.1 * r.NormFloat64()
-		m.rt[j] = 0.1 * r.NormFloat64()
+		m.gt[j] = rc.InitScale * r.NormFloat64()
+		m.rt[j] = rc.InitScale * r.NormFloat64()
 	}
 	for i := range m.bv {
 		m.bv[i] = math.Log(0.2 / 0.8)
@@ -321,45 +308,33 @@ func BenchmarkWakeSleepNaive(b *testing.B) {
 	}
 	copy(n.Links[0].GenB, m.bv[:])
 	copy(n.Links[1].GenB, m.bh[:])
-	images, p := data.Support()
-	ev, err := NewEvaluator(n.Sizes, images, p)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if e := ev.Evaluate(n); !(e.KL < 2) {
-		b.Fatalf("KL of the naive loop's net = %.4f bits, want < 2", e.KL)
-	}
+	checkNet(b, n, &data)
 }
 
 // BenchmarkFigures draws and encodes every figure and the GIF for a run of
 // the canonical size: 41 snapshots of a 16-8-1 net on 4×4 bars. It checks
 // that the GIF has one frame per snapshot.
 func BenchmarkFigures(b *testing.B) {
-	data := Bars{Size: 4, PVertical: 2.0 / 3, PBar: 0.2}
-	saved := &SavedRun{Version: savedVersion, Seed: 2, Data: data, Batch: 1, Candidates: 3, Screen: 500000}
-	images, p := data.Support()
-	ev, err := NewEvaluator([]int{16, 8, 1}, images, p)
+	res := &Results{Data: Bars{Size: 4, PVertical: 2.0 / 3, PBar: 0.2}, Recipe: tunedRecipe(), StepsRun: 2000000}
+	ev, err := NewEvaluator([]int{16, 8, 1}, res.Data.Support())
 	if err != nil {
 		b.Fatal(err)
 	}
+	var snaps []Snapshot
 	for s := 0; s <= 40; s++ {
 		n := randomNet([]int{16, 8, 1}, 2, uint64(s))
-		saved.Snapshots = append(saved.Snapshots, savedSnapshot{Step: s * 50000, Eval: ev.Evaluate(n), Net: n.File()})
+		snaps = append(snaps, Snapshot{Step: s * 27500, Eval: ev.Evaluate(n), Net: n})
 	}
-	nets := make([]*Net, len(saved.Snapshots))
-	for i, s := range saved.Snapshots {
-		nets[i], _ = s.Net.Net()
-	}
-	final := nets[len(nets)-1]
+	final := snaps[len(snaps)-1].Net
 	var anim *gif.GIF
 	bytesOut := 0
 	k := 0
 	for b.Loop() {
-		for _, img := range []image.Image{drawCurves(saved), drawSamples(final, data), drawFields(final, data),
-			drawCodes(final, data, images), drawWeights(final, data)} {
+		for _, img := range []image.Image{drawCurves(res, snaps), drawSamples(final, res.Data), drawFields(final, res.Data),
+			drawCodes(final, res.Data), drawWeights(final, res.Data)} {
 			bytesOut += len(encodePNG(img))
 		}
-		anim = drawAnimation(saved, nets, 8)
+		anim = drawAnimation(res, snaps, 8)
 		var buf bytes.Buffer
 		if err := gif.EncodeAll(&buf, anim); err != nil {
 			b.Fatal(err)

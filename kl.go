@@ -21,8 +21,8 @@ func latentBits(sizes []int) (int, error) {
 		h += n
 	}
 	if h > maxLatentBits {
-		return h, fmt.Errorf("exact evaluation of %s needs 2^%d = %.4g latent configurations; the limit is 2^%d = %d",
-			archString(sizes), h, math.Exp2(float64(h)), maxLatentBits, 1<<maxLatentBits)
+		return h, fmt.Errorf("exact evaluation needs 2^%d = %.4g latent configurations; the limit is 2^%d = %d",
+			h, math.Exp2(float64(h)), maxLatentBits, 1<<maxLatentBits)
 	}
 	return h, nil
 }
@@ -173,21 +173,20 @@ func sumSoftplus(a []float64) float64 {
 // Eval holds the exact quantities of a net against a data distribution, in
 // bits unless said otherwise.
 type Eval struct {
-	KL      float64 // KL[p_data ‖ p_model] = Σ p_data(v) log₂(p_data(v)/p_model(v))
-	NLL     float64 // −Σ p_data(v) log₂ p_model(v): the cross-entropy, ≥ H(p_data)
-	Entropy float64 // H(p_data)
-	Gap     float64 // E_{p_data}[KL(q(h|v) ‖ p(h|v))]: free energy minus NLL, the cost of the recognition net
-	Outside float64 // 1 − Σ over the support of p_model(v): probability the model puts elsewhere
+	KL      float64 `json:"kl_bits"`              // KL[p_data ‖ p_model] = Σ p_data(v) log₂(p_data(v)/p_model(v))
+	NLL     float64 `json:"nll_bits"`             // −Σ p_data(v) log₂ p_model(v): the cross-entropy, ≥ H(p_data)
+	Entropy float64 `json:"entropy_bits"`         // H(p_data)
+	Gap     float64 `json:"recognition_gap_bits"` // E_{p_data}[KL(q(h|v) ‖ p(h|v))]: free energy minus NLL, the cost of the recognition net
+	Outside float64 `json:"mass_outside_support"` // 1 − Σ over the support of p_model(v): probability the model puts elsewhere
 }
 
 // Evaluator computes the exact marginal probabilities p_model(v) of a fixed
 // set of images, and the free energies of the recognition net on them, by
 // enumerating every joint configuration of the hidden layers.
 type Evaluator struct {
-	images []float64 // (m, V) the images, row-major
-	p      []float64 // (m,) their probabilities under the data, or nil
-	LogP   []float64 // (m,) log p_model(image) in nats, after Evaluate or LogMarginals
-	Free   []float64 // (m,) free energy −Σ_h q(h|v) log(p(h,v)/q(h|v)) in nats, after Evaluate
+	data *Support  // the images and their probabilities under the data
+	LogP []float64 // (m,) log p_model(image) in nats, after Evaluate or LogMarginals
+	Free []float64 // (m,) free energy −Σ_h q(h|v) log(p(h,v)/q(h|v)) in nats, after Evaluate
 
 	e   *enumerator
 	dot []float64 // (m,) Σ_i v_i a_i for the current configuration
@@ -198,21 +197,18 @@ type Evaluator struct {
 	sum []float64 // (m,) Σ_h exp(log p(h, v) − mx)
 }
 
-// NewEvaluator returns an evaluator of the images (m, V), with probabilities
-// p (m,) under the data if the KL is wanted (else nil), for nets of the given
-// sizes. It fails if the enumeration would be too large.
-func NewEvaluator(sizes []int, images, p []float64) (*Evaluator, error) {
+// NewEvaluator returns an evaluator of the images of data for nets of the
+// given sizes. It fails if the enumeration would be too large.
+func NewEvaluator(sizes []int, data *Support) (*Evaluator, error) {
 	if _, err := latentBits(sizes); err != nil {
 		return nil, err
 	}
-	v := sizes[0]
-	if len(images)%v != 0 {
-		return nil, fmt.Errorf("evaluator: %d pixel values are not a whole number of %d-pixel images", len(images), v)
+	if data.V != sizes[0] {
+		return nil, fmt.Errorf("evaluator: the images have %d pixels, the net %d visible units", data.V, sizes[0])
 	}
-	m := len(images) / v
-	n1 := sizes[1]
+	m, n1 := data.Len(), sizes[1]
 	return &Evaluator{
-		images: images, p: p,
+		data: data,
 		LogP: make([]float64, m), Free: make([]float64, m),
 		e:   newEnumerator(sizes),
 		dot: make([]float64, m), d: make([]float64, m*n1), r1: make([]float64, m*n1),
@@ -229,22 +225,39 @@ func (ev *Evaluator) LogMarginals(net *Net) {
 // outside the support for net, and leaves LogP and Free set.
 func (ev *Evaluator) Evaluate(net *Net) Eval {
 	ev.enumerate(net, true)
-	var e Eval
+	e := Eval{KL: ev.KL(), Entropy: ev.data.Entropy()}
+	e.NLL = e.KL + e.Entropy
 	inside := 0.0
-	for k, p := range ev.p {
-		lp := ev.LogP[k]
-		inside += math.Exp(lp)
-		e.Entropy -= p * math.Log(p)
-		e.NLL -= p * lp
-		e.Gap += p * (ev.Free[k] + lp)
+	for k, p := range ev.data.P {
+		inside += math.Exp(ev.LogP[k])
+		e.Gap += p * (ev.Free[k] + ev.LogP[k])
 	}
-	e.KL = e.NLL - e.Entropy
-	e.KL /= math.Ln2
-	e.NLL /= math.Ln2
-	e.Entropy /= math.Ln2
 	e.Gap /= math.Ln2
 	e.Outside = math.Max(0, 1-inside)
 	return e
+}
+
+// KL returns KL[p_data ‖ p_model] in bits from LogP, after LogMarginals or
+// Evaluate.
+func (ev *Evaluator) KL() float64 {
+	kl := 0.0
+	for k, p := range ev.data.P {
+		kl += p * (math.Log(p) - ev.LogP[k])
+	}
+	return kl / math.Ln2
+}
+
+// LogLikelihood returns Σ_k counts[k]·LogP[k] in nats: the exact
+// log-likelihood of a batch of training images that contains image k of the
+// support counts[k] times.
+func (ev *Evaluator) LogLikelihood(counts []int) float64 {
+	ll := 0.0
+	for k, c := range counts {
+		if c > 0 {
+			ll += float64(c) * ev.LogP[k]
+		}
+	}
+	return ll
 }
 
 // enumerate fills LogP, and Free when free is set, by one pass over every
@@ -258,7 +271,7 @@ func (ev *Evaluator) enumerate(net *Net, free bool) {
 	gw, gb := net.Links[0].GenW, net.Links[0].GenB
 	rw, rb := net.Links[0].RecW, net.Links[0].RecB
 	for k := 0; k < m; k++ {
-		img := ev.images[k*V : k*V+V]
+		img := ev.data.Image(k)
 		ev.dot[k] = dotOn(img, gb)
 		for j := 0; j < n1; j++ {
 			ev.d[k*n1+j] = dotOn(img, gw[j*V:j*V+V])
@@ -270,7 +283,7 @@ func (ev *Evaluator) enumerate(net *Net, free bool) {
 		ev.lq1[k] = 0
 		for i, x := range img {
 			if x != 0 {
-				addTo(r1, rw[i*n1:i*n1+n1])
+				addScaledRow(r1, rw, i, 1)
 			}
 		}
 		for _, x := range r1 {
@@ -376,59 +389,4 @@ func (p *Posterior) Sample(net *Net, v []float64, r *rand.Rand, set func(l, i in
 	for b := 0; b < p.e.h; b++ {
 		set(p.e.layer[b], p.e.unit[b], pick>>b&1 == 1)
 	}
-}
-
-// KL returns KL[p_data ‖ p_model] in bits from LogP, after LogMarginals or
-// Evaluate of an evaluator made with the data's probabilities.
-func (ev *Evaluator) KL() float64 {
-	kl := 0.0
-	for k, p := range ev.p {
-		kl += p * (math.Log(p) - ev.LogP[k])
-	}
-	return kl / math.Ln2
-}
-
-// LogLikelihood returns Σ_k counts[k]·LogP[k] in nats: the exact
-// log-likelihood of a batch of training images that contains image k of the
-// evaluator counts[k] times.
-func (ev *Evaluator) LogLikelihood(counts []int) float64 {
-	ll := 0.0
-	for k, c := range counts {
-		if c > 0 {
-			ll += float64(c) * ev.LogP[k]
-		}
-	}
-	return ll
-}
-
-// BarsLearned returns how many of the 2·Size bars are drawn by some unit of
-// layer 1 on its own: with that unit alone on in layer 1, every pixel of the
-// bar is more likely on than off, and every other pixel more likely off.
-func BarsLearned(net *Net, data Bars) int {
-	V, n1 := net.Sizes[0], net.Sizes[1]
-	if V != data.Pixels() {
-		return 0
-	}
-	gw, gb := net.Links[0].GenW, net.Links[0].GenB
-	bar := make([]float64, V)
-	learned := 0
-	for k := 0; k < 2*data.Size; k++ {
-		data.Bar(k, bar)
-		for j := 0; j < n1; j++ {
-			ok := true
-			for i := 0; i < V; i++ {
-				// p(v_i = 1 | h_j = 1 alone) = σ(GenB[i] + GenW[j,i]) > 1/2 ⇔ input > 0
-				on := gb[i]+gw[j*V+i] > 0
-				if on != (bar[i] == 1) {
-					ok = false
-					break
-				}
-			}
-			if ok {
-				learned++
-				break
-			}
-		}
-	}
-	return learned
 }

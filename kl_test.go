@@ -27,7 +27,6 @@ func randomNet(sizes []int, scale float64, seed uint64) *Net {
 // way round, and each pixel is on almost surely when a bar through it is.
 // sharp sets how close to 0 and 1 the "almost" is.
 func idealNet(sharp float64) *Net {
-	data := Bars{Size: 4, PVertical: 2.0 / 3, PBar: 0.2}
 	n := NewNet([]int{16, 8, 1})
 	n.TopBias[0] = math.Log(2) // σ(log 2) = 2/3
 	logit02 := math.Log(0.2 / 0.8)
@@ -41,7 +40,8 @@ func idealNet(sharp float64) *Net {
 			lk1.GenB[k] = logit02
 			lk1.GenW[k] = -sharp - logit02
 		}
-		data.Bar(k, bar)
+		clear(bar)
+		drawBar(bar, 4, k)
 		for i, x := range bar {
 			lk0.GenW[k*16+i] = 2 * sharp * x
 		}
@@ -130,16 +130,16 @@ func naiveLogMarginal(n *Net, v []float64) float64 {
 // layers.
 func TestLogMarginalsMatchBruteForce(t *testing.T) {
 	data := Bars{Size: 3, PVertical: 2.0 / 3, PBar: 0.2}
-	images, p := data.Support()
+	sup := data.Support()
 	for _, sizes := range [][]int{{9, 4, 1}, {9, 3, 2, 2}, {9, 5}} {
 		n := randomNet(sizes, 1.5, 3)
-		ev, err := NewEvaluator(sizes, images, p)
+		ev, err := NewEvaluator(sizes, sup)
 		if err != nil {
 			t.Fatal(err)
 		}
 		ev.LogMarginals(n)
-		for k := range p {
-			want := naiveLogMarginal(n, images[k*9:k*9+9])
+		for k := range sup.P {
+			want := naiveLogMarginal(n, sup.Image(k))
 			if got := ev.LogP[k]; math.Abs(got-want) > 1e-10 {
 				t.Errorf("%v image %d: log p = %.12f, want %.12f", sizes, k, got, want)
 			}
@@ -157,7 +157,7 @@ func TestMarginalsSumToOne(t *testing.T) {
 			all[v*16+i] = float64(v >> i & 1)
 		}
 	}
-	ev, err := NewEvaluator(sizes, all, nil)
+	ev, err := NewEvaluator(sizes, &Support{Images: all, P: make([]float64, 1<<16), V: 16})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,9 +174,7 @@ func TestMarginalsSumToOne(t *testing.T) {
 // TestIdealNetKL checks that a hand-set net drawing the bars exactly has a
 // KL near 0, learns every bar, and leaves almost no mass outside the support.
 func TestIdealNetKL(t *testing.T) {
-	data := Bars{Size: 4, PVertical: 2.0 / 3, PBar: 0.2}
-	images, p := data.Support()
-	ev, err := NewEvaluator([]int{16, 8, 1}, images, p)
+	ev, err := NewEvaluator([]int{16, 8, 1}, bars4.Support())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +189,7 @@ func TestIdealNetKL(t *testing.T) {
 	if math.Abs(e.Entropy-3.4284) > 5e-5 {
 		t.Errorf("entropy = %.5f, want 3.4284", e.Entropy)
 	}
-	if got := BarsLearned(n, data); got != 8 {
+	if got := bars4.BarsLearned(n); got != 8 {
 		t.Errorf("bars learned by the ideal net = %d, want 8", got)
 	}
 }
@@ -201,9 +199,8 @@ func TestIdealNetKL(t *testing.T) {
 // 10⁶ samples the estimate's standard error is about 0.002 bits here, so
 // the tolerance is 0.01 bits.
 func TestKLAgainstMonteCarlo(t *testing.T) {
-	data := Bars{Size: 4, PVertical: 2.0 / 3, PBar: 0.2}
-	images, p := data.Support()
-	ev, err := NewEvaluator([]int{16, 8, 1}, images, p)
+	sup := bars4.Support()
+	ev, err := NewEvaluator([]int{16, 8, 1}, sup)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,9 +235,9 @@ func TestKLAgainstMonteCarlo(t *testing.T) {
 		counts[mask]++
 	}
 	mc, inside := 0.0, 0
-	for k, q := range p {
+	for k, q := range sup.P {
 		mask := 0
-		for i, x := range images[k*16 : k*16+16] {
+		for i, x := range sup.Image(k) {
 			mask |= int(x) << i
 		}
 		c := counts[mask]
@@ -267,17 +264,17 @@ func TestKLAgainstMonteCarlo(t *testing.T) {
 // naively over every configuration.
 func TestRecognitionGapBruteForce(t *testing.T) {
 	data := Bars{Size: 3, PVertical: 2.0 / 3, PBar: 0.2}
-	images, p := data.Support()
+	sup := data.Support()
 	for _, sizes := range [][]int{{9, 4, 1}, {9, 3, 2, 2}} {
 		n := randomNet(sizes, 1.2, 9)
-		ev, err := NewEvaluator(sizes, images, p)
+		ev, err := NewEvaluator(sizes, sup)
 		if err != nil {
 			t.Fatal(err)
 		}
 		e := ev.Evaluate(n)
 		want := 0.0
-		for k, pk := range p {
-			v := images[k*9 : k*9+9]
+		for k, pk := range sup.P {
+			v := sup.Image(k)
 			lpv := naiveLogMarginal(n, v)
 			kl := 0.0 // Σ_h q log(q / p(h|v))
 			eachConfig(n, v, func(s [][]float64) {
@@ -331,7 +328,7 @@ func TestPosteriorSample(t *testing.T) {
 // TestLatentLimit checks that an enumeration beyond 2²⁴ configurations is
 // refused with the count and the limit.
 func TestLatentLimit(t *testing.T) {
-	_, err := NewEvaluator([]int{256, 32, 1}, make([]float64, 256), nil)
+	_, err := NewEvaluator([]int{256, 32, 1}, &Support{V: 256})
 	if err == nil {
 		t.Fatal("256-32-1: no error, want a refusal")
 	}
@@ -340,7 +337,7 @@ func TestLatentLimit(t *testing.T) {
 			t.Errorf("error %q does not mention %s", err, s)
 		}
 	}
-	if _, err := NewEvaluator([]int{16, 20, 4}, make([]float64, 16), nil); err != nil {
+	if _, err := NewEvaluator([]int{16, 20, 4}, &Support{V: 16}); err != nil {
 		t.Errorf("16-20-4 (2^24 configurations): %v, want accepted", err)
 	}
 }

@@ -57,12 +57,10 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -76,53 +74,121 @@ import (
 	"time"
 )
 
-// The flags: the only package-level state.
+// The flags: the only package-level state. The learning flags are bound to
+// the fields of flagRecipe through recipeFlags; after parsing, the ones given
+// are copied into the recipe that -recipe names.
 var (
-	seedFlag     = flag.Uint64("seed", 2, "random seed of the run")
-	seedsFlag    = flag.String("seeds", "", "run seeds `A-B` at once on every core, each into out/seed-N/")
-	stepsFlag    = flag.Int("steps", 2000000, "wake-sleep iterations in all, every tournament candidate included")
-	layersFlag   = flag.String("layers", "16,8,1", "units per layer, visible first")
-	sizeFlag     = flag.Int("size", 4, "side of the square bar images")
-	pVertFlag    = flag.Float64("p-vertical", 2.0/3, "prior probability of vertical bars")
-	pBarFlag     = flag.Float64("p-bar", 0.2, "probability that each bar of the chosen orientation is on")
-	recipeFlag   = flag.String("recipe", "tuned", "starting values of the learning flags: tuned or plain (the published reproduction)")
-	lrFlag       = flag.Float64("lr", 0, "step size of both phases (sets -lr-gen and -lr-rec)")
-	lrGenFlag    = flag.Float64("lr-gen", 0.05, "step size of the wake phase's generative weights (plain: 0.1)")
-	lrRecFlag    = flag.Float64("lr-rec", 0.5, "step size of the sleep phase's recognition weights (plain: 0.1)")
-	biasVisFlag  = flag.Float64("bias-rate-visible", 0.3, "multiplier of -lr-gen for the visible biases (plain: 1)")
-	biasHidFlag  = flag.Float64("bias-rate-hidden", 0.03, "multiplier of each phase's rate for hidden biases (plain: 1)")
-	biasTopFlag  = flag.Float64("bias-rate-top", 0.1, "multiplier of each phase's rate for top biases (plain: 1)")
-	topRateFlag  = flag.Float64("weight-rate-top", 1, "multiplier of each phase's rate for the weights to and from the top layer")
-	batchFlag    = flag.Int("batch", 1, "images per wake phase and dreams per sleep phase; updates are averaged")
-	scaleFlag    = flag.Float64("init-scale", 0.1, "standard deviation of the initial weights")
-	scaleVisFlag = flag.Float64("init-scale-visible", 0.3, "standard deviation of the initial visible↔hidden weights (plain: -init-scale)")
-	initVisFlag  = flag.String("init-bias-visible", "-5", "initial generative visible biases: a number, or marginal for the logit of the pixel marginal (plain: marginal)")
-	initHidFlag  = flag.Float64("init-bias-hidden", -3.5, "initial hidden biases, both nets (plain: 0)")
-	initTopFlag  = flag.Float64("init-bias-top", -1, "initial top biases, both nets (plain: 0)")
-	freezeFlag   = flag.Float64("freeze-top", 0.05, "fraction of -steps at the start during which the top layer does not learn (plain: 0)")
-	candFlag     = flag.Int("candidates", 8, "tournament: candidates screened, the best continuing (plain: 1)")
-	screenFlag   = flag.Int("screen", 100000, "tournament: iterations each candidate trains before the first choice (-steps/20 unless given)")
-	screenNFlag  = flag.Int("screen-images", 50000, "tournament: training images scoring each candidate")
-	finalFlag    = flag.Int("finalists", 2, "tournament: candidates kept after the first choice, to be scored again at -screen2 (plain: 1)")
-	screen2Flag  = flag.Int("screen2", 300000, "tournament: iterations the finalists reach before the second choice (3 × -screen unless given)")
-	annealFlag   = flag.Float64("anneal", 0.3, "fraction of the kept candidate's iterations at the end over which all rates fall linearly (plain: 0)")
-	annealToFlag = flag.Float64("anneal-to", 0.1, "multiplier of the rates at the end of the annealing")
-	wakeFlag     = flag.String("wake", "recognition", "wake-phase latents: recognition (wake-sleep), or exact (ablation: the enumerated posterior)")
-	snapFlag     = flag.Int("snapshot-every", 50000, "iterations between exact evaluations and snapshots (0: first and last only)")
-	outFlag      = flag.String("out", "out", "folder for the results and figures")
-	fromFlag     = flag.String("from", "", "redraw the figures of the saved run in `DIR` into -out, without training")
-	fpsFlag      = flag.Int("fps", 8, "frames per second of bars.gif")
-	quietFlag    = flag.Bool("quiet", false, "no progress line")
+	seedFlag    = flag.Uint64("seed", 2, "random seed of the run")
+	seedsFlag   = flag.String("seeds", "", "run seeds `A-B` at once on every core, each into out/seed-N/")
+	recipeFlag  = flag.String("recipe", "tuned", "the recipe the learning flags start from: "+strings.Join(recipeNames(), " or "))
+	layersFlag  = flag.String("layers", "16,8,1", "units per layer, visible first")
+	sizeFlag    = flag.Int("size", 4, "side of the square bar images")
+	pVertFlag   = flag.Float64("p-vertical", 2.0/3, "prior probability of vertical bars")
+	pBarFlag    = flag.Float64("p-bar", 0.2, "probability that each bar of the chosen orientation is on")
+	lrFlag      = flag.Float64("lr", 0, "step size of both phases (sets -lr-gen and -lr-rec)")
+	initVisFlag = flag.String("init-bias-visible", biasText(tunedRecipe()),
+		"initial generative visible biases: a number, or marginal for the logit of each pixel's marginal"+plainNote(biasText))
+	snapFlag   = flag.Int("snapshot-every", 50000, "iterations between exact evaluations and snapshots (0: first and last only)")
+	outFlag    = flag.String("out", "out", "folder for the results and figures")
+	fromFlag   = flag.String("from", "", "redraw the figures of the saved run in `DIR` into -out, without training")
+	fpsFlag    = flag.Int("fps", 8, "frames per second of bars.gif")
+	quietFlag  = flag.Bool("quiet", false, "no progress line")
+	flagRecipe = tunedRecipe()
 )
 
-// plainRecipe holds the published reproduction's value of every learning
-// flag that -recipe plain changes.
-var plainRecipe = map[string]string{
-	"lr-gen": "0.1", "lr-rec": "0.1",
-	"bias-rate-visible": "1", "bias-rate-hidden": "1", "bias-rate-top": "1",
-	"init-scale-visible": "", // follows -init-scale
-	"init-bias-visible":  "marginal", "init-bias-hidden": "0", "init-bias-top": "0",
-	"freeze-top": "0", "candidates": "1", "finalists": "1", "anneal": "0",
+// init defines the learning flags of recipeFlags.
+func init() { bindRecipeFlags() }
+
+// recipeFlags binds every other learning flag to its field of a Recipe. A
+// flag's name is the field's JSON key with '-' for '_'.
+var recipeFlags = []struct {
+	name, usage string
+	field       func(rc *Recipe) any // a pointer to the field
+}{
+	{"steps", "wake-sleep iterations in all, every tournament candidate included", func(rc *Recipe) any { return &rc.Steps }},
+	{"batch", "images per wake phase and dreams per sleep phase; updates are averaged", func(rc *Recipe) any { return &rc.Batch }},
+	{"lr-gen", "step size of the wake phase's generative weights", func(rc *Recipe) any { return &rc.LRGen }},
+	{"lr-rec", "step size of the sleep phase's recognition weights", func(rc *Recipe) any { return &rc.LRRec }},
+	{"bias-rate-visible", "multiplier of -lr-gen for the visible biases", func(rc *Recipe) any { return &rc.BiasRateVisible }},
+	{"bias-rate-hidden", "multiplier of each phase's rate for hidden biases, both nets", func(rc *Recipe) any { return &rc.BiasRateHidden }},
+	{"bias-rate-top", "multiplier of each phase's rate for top biases, both nets", func(rc *Recipe) any { return &rc.BiasRateTop }},
+	{"weight-rate-top", "multiplier of each phase's rate for the weights to and from the top layer", func(rc *Recipe) any { return &rc.WeightRateTop }},
+	{"init-scale", "standard deviation of the initial weights above the first hidden layer", func(rc *Recipe) any { return &rc.InitScale }},
+	{"init-scale-visible", "standard deviation of the initial visible↔hidden weights", func(rc *Recipe) any { return &rc.InitScaleVisible }},
+	{"init-bias-hidden", "initial hidden biases, both nets", func(rc *Recipe) any { return &rc.InitBiasHidden }},
+	{"init-bias-top", "initial top biases, both nets", func(rc *Recipe) any { return &rc.InitBiasTop }},
+	{"freeze-top", "fraction of -steps at the start during which the top layer does not learn", func(rc *Recipe) any { return &rc.FreezeTop }},
+	{"candidates", "tournament: candidates screened, the best continuing", func(rc *Recipe) any { return &rc.Candidates }},
+	{"screen", "tournament: iterations each candidate trains before the first choice (scales with -steps unless given)", func(rc *Recipe) any { return &rc.Screen }},
+	{"finalists", "tournament: candidates kept after the first choice, to be scored again at -screen2", func(rc *Recipe) any { return &rc.Finalists }},
+	{"screen2", "tournament: iterations the finalists reach before the second choice (keeps its ratio to -screen unless given)", func(rc *Recipe) any { return &rc.Screen2 }},
+	{"screen-images", "tournament: training images scoring each candidate", func(rc *Recipe) any { return &rc.ScreenImages }},
+	{"anneal", "fraction of the kept candidate's iterations at the end over which all rates fall linearly", func(rc *Recipe) any { return &rc.Anneal }},
+	{"anneal-to", "multiplier of the rates at the end of the annealing", func(rc *Recipe) any { return &rc.AnnealTo }},
+	{"wake", "wake-phase latents: recognition (wake-sleep), or exact (ablation: the enumerated posterior)", func(rc *Recipe) any { return &rc.Wake }},
+}
+
+// bindRecipeFlags defines a flag for every entry of recipeFlags, storing
+// into flagRecipe, with the default recipe's value as its default and the
+// other recipes' values, where they differ, in its help text.
+func bindRecipeFlags() {
+	for _, f := range recipeFlags {
+		usage := f.usage + plainNote(func(rc Recipe) string { return fmt.Sprint(deref(f.field(&rc))) })
+		switch p := f.field(&flagRecipe).(type) {
+		case *int:
+			flag.IntVar(p, f.name, *p, usage)
+		case *float64:
+			flag.Float64Var(p, f.name, *p, usage)
+		case *string:
+			flag.StringVar(p, f.name, *p, usage)
+		default:
+			panic(fmt.Sprintf("recipeFlags: %s: field of type %T", f.name, p))
+		}
+	}
+}
+
+// deref returns the value a field pointer points to.
+func deref(p any) any {
+	switch p := p.(type) {
+	case *int:
+		return *p
+	case *float64:
+		return *p
+	case *string:
+		return *p
+	}
+	panic(fmt.Sprintf("deref: %T", p))
+}
+
+// plainNote returns " (plain: v)" for each recipe other than the default
+// whose value, as text, differs from the default's.
+func plainNote(text func(Recipe) string) string {
+	all := recipes()
+	s := ""
+	for _, rc := range all[1:] {
+		if v := text(rc); v != text(all[0]) {
+			s += fmt.Sprintf(" (%s: %s)", rc.Name, v)
+		}
+	}
+	return s
+}
+
+// biasText returns the initial visible bias of rc as -init-bias-visible
+// spells it.
+func biasText(rc Recipe) string {
+	if rc.InitBiasMarginal {
+		return "marginal"
+	}
+	return strconv.FormatFloat(rc.InitBiasVisible, 'g', -1, 64)
+}
+
+// recipeNames returns the names -recipe accepts, the default first.
+func recipeNames() []string {
+	var names []string
+	for _, rc := range recipes() {
+		names = append(names, rc.Name)
+	}
+	return names
 }
 
 // Exit statuses, as the package comment documents.
@@ -155,7 +221,7 @@ func main() {
 		fmt.Fprintf(w, "  helmholtz -seeds 1-20      twenty seeds on every core\n")
 		fmt.Fprintf(w, "  helmholtz -recipe plain    the published reproduction's recipe\n")
 		fmt.Fprintf(w, "  helmholtz -from out -out docs   redraw the figures of a saved run\n\n")
-		fmt.Fprintf(w, "Flags:\n")
+		fmt.Fprintf(w, "Flags (a learning flag overrides the value of the recipe):\n")
 		flag.PrintDefaults()
 	}
 	flag.CommandLine.Init("helmholtz", flag.ContinueOnError)
@@ -214,17 +280,12 @@ func fail(err error) {
 
 // config is a run's settings after the flags have been checked.
 type config struct {
-	seed          uint64
-	seeds         []uint64 // -seeds, or nil
-	data          Bars
-	sizes         []int
-	recipe        Recipe
-	recipeName    string
-	visibleBias   string // as given: a number or "marginal"
-	snapshotEvery int
-	out, from     string
-	fps           int
-	quiet         bool
+	train     Trainer  // data, layer sizes, recipe and snapshot spacing
+	seed      uint64   // -seed
+	seeds     []uint64 // -seeds, or nil
+	out, from string
+	fps       int
+	quiet     bool
 }
 
 // configure checks every flag and returns the run's settings, or a usage
@@ -232,67 +293,35 @@ type config struct {
 func configure() (*config, error) {
 	set := map[string]bool{}
 	flag.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	switch *recipeFlag {
-	case "tuned":
-	case "plain":
-		for name, v := range plainRecipe {
-			if set[name] || v == "" {
-				continue
-			}
-			if err := flag.Set(name, v); err != nil {
-				panic("plainRecipe: " + err.Error())
-			}
-		}
-		if !set["init-scale-visible"] {
-			*scaleVisFlag = *scaleFlag
-		}
-	default:
-		return nil, badFlag("-recipe %q: must be tuned or plain", *recipeFlag)
+	c := &config{seed: *seedFlag, out: *outFlag, from: *fromFlag, fps: *fpsFlag, quiet: *quietFlag}
+	c.train.Data = Bars{Size: *sizeFlag, PVertical: *pVertFlag, PBar: *pBarFlag}
+	if err := c.train.Data.validate(); err != nil {
+		return nil, flagError(err)
 	}
-	if set["lr"] {
-		if !(*lrFlag > 0 && !math.IsInf(*lrFlag, 1)) {
-			return nil, badFlag("-lr %v: must be a finite number > 0", *lrFlag)
-		}
-		if !set["lr-gen"] {
-			*lrGenFlag = *lrFlag
-		}
-		if !set["lr-rec"] {
-			*lrRecFlag = *lrFlag
-		}
-	}
-	// The tournament's defaults are set for the canonical 2,000,000
-	// iterations; for another -steps they scale with it unless given.
-	if set["steps"] && !set["screen"] {
-		*screenFlag = *stepsFlag / 20
-	}
-	if !set["screen2"] {
-		*screen2Flag = *screenFlag * 3
-	}
-	if !set["finalists"] {
-		*finalFlag = min(*finalFlag, max(*candFlag, 1))
-	}
-	c := &config{
-		seed: *seedFlag, recipeName: *recipeFlag, visibleBias: *initVisFlag,
-		data:          Bars{Size: *sizeFlag, PVertical: *pVertFlag, PBar: *pBarFlag},
-		snapshotEvery: *snapFlag, out: *outFlag, from: *fromFlag, fps: *fpsFlag, quiet: *quietFlag,
-	}
-	if err := c.data.validate(); err != nil {
-		return nil, usageError{err.Error()}
-	}
-	if *fpsFlag < 1 || *fpsFlag > 100 {
+	switch {
+	case *fpsFlag < 1 || *fpsFlag > 100:
 		return nil, badFlag("-fps %d: must be between 1 and 100", *fpsFlag)
-	}
-	if *outFlag == "" {
+	case *outFlag == "":
 		return nil, badFlag("-out: must name a folder")
+	case *snapFlag < 0:
+		return nil, badFlag("-snapshot-every %d: must be at least 0", *snapFlag)
 	}
 	if c.from != "" {
-		if _, err := os.Stat(filepath.Join(c.from, "snapshots.json")); err != nil {
+		if _, err := os.Stat(filepath.Join(c.from, snapshotsFile)); err != nil {
 			return nil, badFlag("-from %s: no saved run there (%v)", c.from, errors.Unwrap(err))
 		}
 		return c, nil
 	}
-	var err error
-	if c.sizes, err = parseLayers(*layersFlag, c.data.Pixels()); err != nil {
+	rc, err := chosenRecipe(set)
+	if err != nil {
+		return nil, err
+	}
+	if err := rc.validate(); err != nil {
+		return nil, flagError(err)
+	}
+	c.train.Recipe = *rc
+	c.train.SnapshotEvery = *snapFlag
+	if c.train.Sizes, err = parseLayers(*layersFlag, c.train.Data.Pixels()); err != nil {
 		return nil, err
 	}
 	if *seedsFlag != "" {
@@ -300,86 +329,80 @@ func configure() (*config, error) {
 			return nil, err
 		}
 	}
-	rc := Recipe{
-		Steps: *stepsFlag, Batch: *batchFlag, LRGen: *lrGenFlag, LRRec: *lrRecFlag,
-		BiasVisible: *biasVisFlag, BiasHidden: *biasHidFlag, BiasTop: *biasTopFlag, WeightTop: *topRateFlag,
-		FreezeTop: *freezeFlag, Candidates: *candFlag, Screen: *screenFlag, ScreenImages: *screenNFlag,
-		Finalists: *finalFlag, Screen2: *screen2Flag, Anneal: *annealFlag, AnnealTo: *annealToFlag,
-		WakeExact: *wakeFlag == "exact",
-	}
-	checks := []struct {
-		ok   bool
-		name string
-		v    any
-		want string
-	}{
-		{rc.Steps >= 1, "steps", rc.Steps, "at least 1"},
-		{rc.Batch >= 1, "batch", rc.Batch, "at least 1"},
-		{positive(rc.LRGen), "lr-gen", rc.LRGen, "a finite number > 0"},
-		{positive(rc.LRRec), "lr-rec", rc.LRRec, "a finite number > 0"},
-		{nonNegative(rc.BiasVisible), "bias-rate-visible", rc.BiasVisible, "a finite number ≥ 0"},
-		{nonNegative(rc.BiasHidden), "bias-rate-hidden", rc.BiasHidden, "a finite number ≥ 0"},
-		{nonNegative(rc.BiasTop), "bias-rate-top", rc.BiasTop, "a finite number ≥ 0"},
-		{nonNegative(rc.WeightTop), "weight-rate-top", rc.WeightTop, "a finite number ≥ 0"},
-		{rc.FreezeTop >= 0 && rc.FreezeTop <= 1, "freeze-top", rc.FreezeTop, "a fraction between 0 and 1"},
-		{rc.Candidates >= 1, "candidates", rc.Candidates, "at least 1"},
-		{rc.Candidates <= 1 || rc.Screen >= 1, "screen", rc.Screen, "at least 1"},
-		{rc.Candidates <= 1 || rc.Screen <= rc.Steps/rc.Candidates, "screen", rc.Screen,
-			fmt.Sprintf("at most -steps/-candidates = %d, so that every candidate fits in the budget", rc.Steps/max(rc.Candidates, 1))},
-		{rc.Finalists >= 1 && rc.Finalists <= max(rc.Candidates, 1), "finalists", rc.Finalists, "between 1 and -candidates"},
-		{rc.Finalists <= 1 || rc.Screen2 > rc.Screen, "screen2", rc.Screen2, "more than -screen when -finalists > 1"},
-		{rc.Finalists <= 1 || rc.OwnSteps() >= rc.Screen2, "screen2", rc.Screen2,
-			"small enough that the finalists fit in -steps: candidates·screen + finalists·(screen2 − screen) ≤ steps"},
-		{rc.Anneal >= 0 && rc.Anneal <= 1, "anneal", rc.Anneal, "a fraction between 0 and 1"},
-		{rc.AnnealTo >= 0 && rc.AnnealTo <= 1, "anneal-to", rc.AnnealTo, "a multiplier between 0 and 1"},
-		{rc.ScreenImages >= 1, "screen-images", rc.ScreenImages, "at least 1"},
-		{*wakeFlag == "recognition" || *wakeFlag == "exact", "wake", *wakeFlag, "recognition or exact"},
-		{c.snapshotEvery >= 0, "snapshot-every", c.snapshotEvery, "at least 0"},
-		{nonNegative(*scaleFlag), "init-scale", *scaleFlag, "a finite number ≥ 0"},
-		{nonNegative(*scaleVisFlag), "init-scale-visible", *scaleVisFlag, "a finite number ≥ 0"},
-		{finite(*initHidFlag), "init-bias-hidden", *initHidFlag, "a finite number"},
-		{finite(*initTopFlag), "init-bias-top", *initTopFlag, "a finite number"},
-	}
-	for _, ch := range checks {
-		if !ch.ok {
-			return nil, badFlag("-%s %v: must be %s", ch.name, ch.v, ch.want)
-		}
-	}
-	vis := make([]float64, c.sizes[0])
-	if c.visibleBias == "marginal" {
-		// The logit of each pixel's marginal under the data (the published
-		// reproduction's choice): logit(0.2) = −1.386 for the 4×4 bars.
-		images, p := c.data.Support()
-		for i := range vis {
-			m := 0.0
-			for k, q := range p {
-				m += q * images[k*len(vis)+i]
-			}
-			vis[i] = math.Log(m / (1 - m))
-		}
-	} else {
-		b, err := strconv.ParseFloat(c.visibleBias, 64)
-		if err != nil || !finite(b) {
-			return nil, badFlag("-init-bias-visible %q: must be a finite number or marginal", c.visibleBias)
-		}
-		fill(vis, b)
-	}
-	scales := make([]float64, len(c.sizes)-1)
-	fill(scales, *scaleFlag)
-	scales[0] = *scaleVisFlag
-	rc.Init = Init{Scales: scales, VisibleBias: vis, HiddenBias: *initHidFlag, TopBias: *initTopFlag}
-	c.recipe = rc
 	return c, nil
 }
 
-// positive reports whether x is finite and > 0.
-func positive(x float64) bool { return x > 0 && !math.IsInf(x, 1) }
+// chosenRecipe returns the recipe -recipe names with the learning flags
+// given (set) copied over it.
+func chosenRecipe(set map[string]bool) (*Recipe, error) {
+	i := slices.Index(recipeNames(), *recipeFlag)
+	if i < 0 {
+		return nil, badFlag("-recipe %q: must be %s", *recipeFlag, strings.Join(recipeNames(), " or "))
+	}
+	rc := recipes()[i]
+	base := rc
+	for _, f := range recipeFlags {
+		if set[f.name] {
+			copyField(f.field(&rc), f.field(&flagRecipe))
+		}
+	}
+	if set["lr"] {
+		if !positive(*lrFlag) {
+			return nil, badFlag("-lr %v: must be a finite number > 0", *lrFlag)
+		}
+		if !set["lr-gen"] {
+			rc.LRGen = *lrFlag
+		}
+		if !set["lr-rec"] {
+			rc.LRRec = *lrFlag
+		}
+	}
+	if set["init-bias-visible"] {
+		rc.InitBiasMarginal = *initVisFlag == "marginal"
+		if !rc.InitBiasMarginal {
+			b, err := strconv.ParseFloat(*initVisFlag, 64)
+			if err != nil || !finite(b) {
+				return nil, badFlag("-init-bias-visible %q: must be a finite number or marginal", *initVisFlag)
+			}
+			rc.InitBiasVisible = b
+		}
+	}
+	// The tournament's lengths are set for the recipe's -steps; for another
+	// -steps they scale with it unless given.
+	if set["steps"] && !set["screen"] {
+		rc.Screen = int(int64(base.Screen) * int64(rc.Steps) / int64(base.Steps))
+	}
+	if !set["screen2"] {
+		rc.Screen2 = rc.Screen * base.Screen2 / base.Screen
+	}
+	if !set["finalists"] {
+		rc.Finalists = min(rc.Finalists, max(rc.Candidates, 1))
+	}
+	return &rc, nil
+}
 
-// nonNegative reports whether x is finite and ≥ 0.
-func nonNegative(x float64) bool { return x >= 0 && !math.IsInf(x, 1) }
+// copyField sets the field dst points to to the one src points to; both
+// come from the same entry of recipeFlags.
+func copyField(dst, src any) {
+	switch d := dst.(type) {
+	case *int:
+		*d = *src.(*int)
+	case *float64:
+		*d = *src.(*float64)
+	case *string:
+		*d = *src.(*string)
+	}
+}
 
-// finite reports whether x is neither infinite nor NaN.
-func finite(x float64) bool { return !math.IsInf(x, 0) && !math.IsNaN(x) }
+// flagError turns a rangeError of a setting into a usage error naming its
+// flag, which is spelled like its key with '-' for '_'.
+func flagError(err error) error {
+	var r rangeError
+	if errors.As(err, &r) {
+		return badFlag("-%s %v: must be %s", strings.ReplaceAll(r.Name, "_", "-"), r.Value, r.Want)
+	}
+	return usageError{err.Error()}
+}
 
 // parseLayers parses -layers, a comma-separated list of layer sizes, visible
 // first, whose first entry must be the number of pixels and whose hidden
@@ -397,7 +420,7 @@ func parseLayers(s string, pixels int) ([]int, error) {
 		return nil, badFlag("-layers %q: needs a visible layer and at least one hidden layer", s)
 	}
 	if sizes[0] != pixels {
-		return nil, badFlag("-layers %q: the visible layer has %d units but the images have %d pixels (-size %d)", s, sizes[0], pixels, *sizeFlag)
+		return nil, badFlag("-layers %q: the visible layer has %d units but the images have %d pixels", s, sizes[0], pixels)
 	}
 	if _, err := latentBits(sizes); err != nil {
 		return nil, badFlag("-layers %q: %v", s, err)
@@ -426,25 +449,17 @@ func parseSeeds(s string) ([]uint64, error) {
 	return seeds, nil
 }
 
-// archString writes layer sizes visible first, as 16-8-1.
-func archString(sizes []int) string {
-	s := make([]string, len(sizes))
-	for i, n := range sizes {
-		s[i] = strconv.Itoa(n)
-	}
-	return strings.Join(s, "-")
-}
-
 // trainer returns the trainer of cfg, stopping when stop is set.
 func (cfg *config) trainer(stop *atomic.Bool) *Trainer {
-	return &Trainer{Data: cfg.data, Sizes: cfg.sizes, Recipe: cfg.recipe,
-		SnapshotEvery: cfg.snapshotEvery, Stop: stop.Load, ReportEvery: 200 * time.Millisecond}
+	t := cfg.train
+	t.Stop, t.ReportEvery = stop.Load, 200*time.Millisecond
+	return &t
 }
 
 // runOne trains cfg.seed, prints the results table and writes every output.
 func runOne(cfg *config, stop *atomic.Bool) error {
-	if err := os.MkdirAll(cfg.out, 0o755); err != nil {
-		return fmt.Errorf("cannot create the output folder: %w", err)
+	if err := makeOutDir(cfg.out); err != nil {
+		return err
 	}
 	t := cfg.trainer(stop)
 	p := newProgress(os.Stderr, cfg.quiet)
@@ -454,16 +469,16 @@ func runOne(cfg *config, stop *atomic.Bool) error {
 	if err != nil {
 		return err
 	}
-	res := cfg.results(run)
+	res := newResults(t, run)
 	fmt.Print(res.table())
-	return writeRun(cfg.out, cfg, run, res)
+	return writeRun(cfg.out, res, run, cfg.fps)
 }
 
 // runSeeds trains every seed of cfg.seeds, as many at once as there are
 // cores, each into out/seed-N/, then prints and writes the summary.
 func runSeeds(cfg *config, stop *atomic.Bool) error {
-	if err := os.MkdirAll(cfg.out, 0o755); err != nil {
-		return fmt.Errorf("cannot create the output folder: %w", err)
+	if err := makeOutDir(cfg.out); err != nil {
+		return err
 	}
 	start := time.Now()
 	results := make([]*Results, len(cfg.seeds))
@@ -473,30 +488,19 @@ func runSeeds(cfg *config, stop *atomic.Bool) error {
 	done := 0
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
 			for i := range next {
 				if stop.Load() {
 					continue // interrupted before this seed began
 				}
-				seed := cfg.seeds[i]
-				t := cfg.trainer(stop)
-				run, err := t.Train(seed)
-				if err == nil {
-					results[i] = cfg.results(run)
-					err = writeRun(filepath.Join(cfg.out, fmt.Sprintf("seed-%d", seed)), cfg, run, results[i])
-				}
-				if err != nil {
-					errs[i] = fmt.Errorf("seed %d: %w", seed, err)
-				}
+				errs[i] = runSeed(cfg, stop, i, results)
 				mu.Lock()
 				done++
 				p.line(fmt.Sprintf("seeds: %d of %d done, %.1fs", done, len(cfg.seeds), time.Since(start).Seconds()))
 				mu.Unlock()
 			}
-		}()
+		})
 	}
 	for i := range cfg.seeds {
 		if stop.Load() {
@@ -509,23 +513,41 @@ func runSeeds(cfg *config, stop *atomic.Bool) error {
 	p.done()
 	sum := summarize(results, time.Since(start).Seconds())
 	fmt.Print(sum.table())
-	if err := writeJSON(filepath.Join(cfg.out, "summary.json"), sum); err != nil {
+	if err := writeAtomic(filepath.Join(cfg.out, summaryFile), func(w io.Writer) error { return encodeJSON(w, sum) }); err != nil {
 		return err
 	}
-	failed := 0
-	var first error
-	for _, err := range errs {
-		if err != nil {
-			failed++
-			if first == nil {
-				first = err
-			}
-		}
-	}
-	if failed > 0 {
-		return fmt.Errorf("%d of %d seeds failed; the first: %w", failed, len(cfg.seeds), first)
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("%d of %d seeds failed; the first: %w", len(slices.DeleteFunc(errs, func(e error) bool { return e == nil })), len(cfg.seeds), err)
 	}
 	return nil
+}
+
+// runSeed trains seed i of cfg.seeds into out/seed-N/ and keeps its results
+// in results[i].
+func runSeed(cfg *config, stop *atomic.Bool, i int, results []*Results) error {
+	seed := cfg.seeds[i]
+	t := cfg.trainer(stop)
+	run, err := t.Train(seed)
+	if err == nil {
+		results[i] = newResults(t, run)
+		err = writeRun(filepath.Join(cfg.out, fmt.Sprintf("seed-%d", seed)), results[i], run, cfg.fps)
+	}
+	if err != nil {
+		return fmt.Errorf("seed %d: %w", seed, err)
+	}
+	return nil
+}
+
+// redraw renders the figures of the saved run in cfg.from into cfg.out.
+func redraw(cfg *config) error {
+	res, snaps, err := loadRun(cfg.from)
+	if err != nil {
+		return err
+	}
+	if err := makeOutDir(cfg.out); err != nil {
+		return err
+	}
+	return writeFigures(cfg.out, res, snaps, cfg.fps)
 }
 
 // progress writes one self-overwriting line on a terminal, or a line every
@@ -574,337 +596,4 @@ func (p *progress) done() {
 		fmt.Fprint(p.w, "\r\x1b[K")
 		p.shown = false
 	}
-}
-
-// Results is results.json: a run's settings and outcome.
-type Results struct {
-	Seed            uint64            `json:"seed"`
-	Layers          []int             `json:"layers"`
-	Recipe          string            `json:"recipe"`
-	Steps           int               `json:"steps"`
-	StepsRun        int               `json:"steps_run"`
-	Interrupted     bool              `json:"interrupted"`
-	Batch           int               `json:"batch"`
-	LR              float64           `json:"lr"`
-	LRGen           float64           `json:"lr_gen"`
-	LRRec           float64           `json:"lr_rec"`
-	BiasRates       [3]float64        `json:"bias_rates_visible_hidden_top"`
-	WeightRateTop   float64           `json:"weight_rate_top"`
-	InitScale       float64           `json:"init_scale"`
-	InitScales      []float64         `json:"init_scales"`
-	InitBiasVisible string            `json:"init_bias_visible"`
-	InitBiasHidden  float64           `json:"init_bias_hidden"`
-	InitBiasTop     float64           `json:"init_bias_top"`
-	FreezeTop       float64           `json:"freeze_top"`
-	Wake            string            `json:"wake"`
-	Data            Bars              `json:"data"`
-	KL              float64           `json:"kl_bits"`
-	NLL             float64           `json:"nll_bits"`
-	Entropy         float64           `json:"entropy_bits"`
-	Gap             float64           `json:"recognition_gap_bits"`
-	Outside         float64           `json:"mass_outside_support"`
-	BarsLearned     int               `json:"bars_learned"`
-	InitialKL       float64           `json:"initial_kl_bits"`
-	Candidates      []CandidateResult `json:"candidates,omitempty"`
-	Winner          int               `json:"winner"`
-	Screen          int               `json:"screen,omitempty"`
-	Finalists       int               `json:"finalists,omitempty"`
-	Screen2         int               `json:"screen2,omitempty"`
-	Anneal          float64           `json:"anneal"`
-	AnnealTo        float64           `json:"anneal_to"`
-	ScreenImages    int               `json:"screen_images,omitempty"`
-	TrainSeconds    float64           `json:"train_seconds"`
-	NsPerIter       float64           `json:"ns_per_iter"`
-}
-
-// results gathers results.json for a finished run of cfg.
-func (cfg *config) results(run *Run) *Results {
-	rc := cfg.recipe
-	f := run.Final()
-	r := &Results{
-		Seed: run.Seed, Layers: cfg.sizes, Recipe: cfg.recipeName, Steps: rc.Steps, StepsRun: run.StepsRun,
-		Interrupted: run.Interrupted, Batch: rc.Batch, LR: rc.LRGen, LRGen: rc.LRGen, LRRec: rc.LRRec,
-		BiasRates: [3]float64{rc.BiasVisible, rc.BiasHidden, rc.BiasTop}, WeightRateTop: rc.WeightTop,
-		InitScale: rc.Init.Scales[len(rc.Init.Scales)-1], InitScales: rc.Init.Scales,
-		InitBiasVisible: cfg.visibleBias, InitBiasHidden: rc.Init.HiddenBias, InitBiasTop: rc.Init.TopBias,
-		FreezeTop: rc.FreezeTop, Wake: "recognition", Data: cfg.data,
-		KL: f.KL, NLL: f.NLL, Entropy: f.Entropy, Gap: f.Gap, Outside: f.Outside, BarsLearned: f.BarsLearned,
-		InitialKL: run.Snapshots[0].KL, Candidates: run.Candidates, Winner: run.Winner,
-		TrainSeconds: run.Seconds, NsPerIter: run.Seconds * 1e9 / float64(max(run.StepsRun, 1)),
-	}
-	if rc.WakeExact {
-		r.Wake = "exact"
-	}
-	if rc.Candidates > 1 {
-		r.Screen, r.ScreenImages = rc.Screen, rc.ScreenImages
-		if rc.Finalists > 1 {
-			r.Finalists, r.Screen2 = rc.Finalists, rc.Screen2
-		}
-	}
-	r.Anneal, r.AnnealTo = rc.Anneal, rc.AnnealTo
-	return r
-}
-
-// table returns the results as the Markdown table of the published
-// reproduction, with the diagnostics added.
-func (r *Results) table() string {
-	var b strings.Builder
-	row := func(k, v string) { fmt.Fprintf(&b, "| %-34s | %s |\n", k, v) }
-	row("Metric", "Value")
-	b.WriteString("|------------------------------------|-------|\n")
-	row("Seed", strconv.FormatUint(r.Seed, 10))
-	row("Architecture", archString(r.Layers)+" (visible-hidden-top), sigmoid belief net")
-	row("Recipe", r.Recipe)
-	iters := fmt.Sprintf("%d", r.StepsRun)
-	if r.Interrupted {
-		iters += fmt.Sprintf(" of %d (interrupted)", r.Steps)
-	}
-	if len(r.Candidates) > 1 {
-		iters += fmt.Sprintf(" (tournament: %d candidates × %d", len(r.Candidates), r.Screen)
-		if r.Finalists > 1 {
-			iters += fmt.Sprintf(", best %d to %d", r.Finalists, r.Screen2)
-		}
-		iters += fmt.Sprintf("; candidate %d kept)", r.Winner)
-	}
-	row("Wake-sleep iterations", iters)
-	row("Batch size", strconv.Itoa(r.Batch))
-	row("Learning rate (wake, sleep)", fmt.Sprintf("%g, %g", r.LRGen, r.LRRec))
-	row("Bias rate multipliers (vis, hid, top)", fmt.Sprintf("%g, %g, %g", r.BiasRates[0], r.BiasRates[1], r.BiasRates[2]))
-	if r.WeightRateTop != 1 {
-		row("Top weight rate multiplier", fmt.Sprintf("%g", r.WeightRateTop))
-	}
-	row("Init scale (per link, bottom first)", fmt.Sprint(r.InitScales))
-	row("Initial biases (vis, hid, top)", fmt.Sprintf("%s, %g, %g", r.InitBiasVisible, r.InitBiasHidden, r.InitBiasTop))
-	if r.Anneal > 0 {
-		row("Annealing", fmt.Sprintf("rates fall linearly to ×%g over the last %g of the run", r.AnnealTo, r.Anneal))
-	}
-	if r.Wake == "exact" {
-		row("Wake latents", "exact posterior (ablation)")
-	}
-	row("Final KL[p_data‖p_model]", fmt.Sprintf("%.4f bits", r.KL))
-	row("Final NLL of p_data under model", fmt.Sprintf("%.4f bits", r.NLL))
-	row("Entropy H(p_data)", fmt.Sprintf("%.4f bits", r.Entropy))
-	row("Recognition gap E[KL(q‖p(h|v))]", fmt.Sprintf("%.4f bits", r.Gap))
-	row("Mass outside the support", fmt.Sprintf("%.4f", r.Outside))
-	row("Bars learned", fmt.Sprintf("%d of %d", r.BarsLearned, 2*r.Data.Size))
-	row("Initial KL (random init)", fmt.Sprintf("%.4f bits", r.InitialKL))
-	row("Training time", fmt.Sprintf("%.2f s (%.0f ns/iteration, snapshots included)", r.TrainSeconds, r.NsPerIter))
-	return b.String()
-}
-
-// Summary is summary.json: the final KL of every seed of a -seeds run.
-type Summary struct {
-	Seeds        []SeedResult `json:"seeds"`
-	MedianKL     float64      `json:"median_kl_bits"`
-	MinKL        float64      `json:"min_kl_bits"`
-	MaxKL        float64      `json:"max_kl_bits"`
-	Below010     int          `json:"seeds_below_0.10_bits"`
-	TotalSeconds float64      `json:"total_seconds"`
-}
-
-// SeedResult is one seed's line of the summary.
-type SeedResult struct {
-	Seed        uint64  `json:"seed"`
-	KL          float64 `json:"kl_bits"`
-	NLL         float64 `json:"nll_bits"`
-	Gap         float64 `json:"recognition_gap_bits"`
-	BarsLearned int     `json:"bars_learned"`
-	Interrupted bool    `json:"interrupted,omitempty"`
-	Seconds     float64 `json:"train_seconds"`
-}
-
-// summarize gathers the seeds that finished (nil results are skipped).
-func summarize(results []*Results, seconds float64) *Summary {
-	s := &Summary{TotalSeconds: seconds}
-	var kls []float64
-	for _, r := range results {
-		if r == nil {
-			continue
-		}
-		s.Seeds = append(s.Seeds, SeedResult{Seed: r.Seed, KL: r.KL, NLL: r.NLL, Gap: r.Gap,
-			BarsLearned: r.BarsLearned, Interrupted: r.Interrupted, Seconds: r.TrainSeconds})
-		kls = append(kls, r.KL)
-		if r.KL <= 0.10 {
-			s.Below010++
-		}
-	}
-	if len(kls) > 0 {
-		slices.Sort(kls)
-		s.MinKL, s.MaxKL = kls[0], kls[len(kls)-1]
-		s.MedianKL = (kls[(len(kls)-1)/2] + kls[len(kls)/2]) / 2
-	}
-	return s
-}
-
-// table returns the summary as a Markdown table.
-func (s *Summary) table() string {
-	var b strings.Builder
-	b.WriteString("| seed | KL (bits) | NLL (bits) | recognition gap | bars | time (s) |\n|---:|---:|---:|---:|---:|---:|\n")
-	for _, r := range s.Seeds {
-		note := ""
-		if r.Interrupted {
-			note = " (interrupted)"
-		}
-		fmt.Fprintf(&b, "| %d | %.4f%s | %.4f | %.4f | %d | %.2f |\n", r.Seed, r.KL, note, r.NLL, r.Gap, r.BarsLearned, r.Seconds)
-	}
-	fmt.Fprintf(&b, "\n%d seeds: median KL %.4f bits, min %.4f, max %.4f; %d of %d at or below 0.10 bits; %.1f s in all\n",
-		len(s.Seeds), s.MedianKL, s.MinKL, s.MaxKL, s.Below010, len(s.Seeds), s.TotalSeconds)
-	return b.String()
-}
-
-// writeRun writes every output of a run into dir, each file atomically.
-func writeRun(dir string, cfg *config, run *Run, res *Results) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("cannot create the output folder: %w", err)
-	}
-	saved := savedRun(cfg, run)
-	files := []struct {
-		name  string
-		write func(io.Writer) error
-	}{
-		{"results.json", func(w io.Writer) error { return encodeJSON(w, res) }},
-		{"trajectory.csv", func(w io.Writer) error { return writeTrajectory(w, run.Snapshots, cfg.recipe.Batch) }},
-		{"model.json", func(w io.Writer) error { return encodeJSON(w, run.Final().Net.File()) }},
-		{"snapshots.json", func(w io.Writer) error { return encodeJSON(w, saved) }},
-	}
-	for _, f := range files {
-		if err := writeAtomic(filepath.Join(dir, f.name), f.write); err != nil {
-			return err
-		}
-	}
-	return writeFigures(dir, saved, cfg.fps)
-}
-
-// savedRun returns what snapshots.json holds for a run of cfg.
-func savedRun(cfg *config, run *Run) *SavedRun {
-	rc := &cfg.recipe
-	saved := &SavedRun{Version: savedVersion, Seed: run.Seed, Data: cfg.data, Batch: rc.Batch,
-		Candidates: max(rc.Candidates, 1), Screen: rc.Screen, Finalists: max(rc.Finalists, 1), Screen2: rc.Screen2, StepsRun: run.StepsRun}
-	for _, s := range run.Snapshots {
-		saved.Snapshots = append(saved.Snapshots, savedSnapshot{Step: s.Step, Eval: s.Eval, BarsLearned: s.BarsLearned, Elapsed: s.Elapsed, Net: s.Net.File()})
-	}
-	return saved
-}
-
-// writeTrajectory writes trajectory.csv: one row per snapshot.
-func writeTrajectory(w io.Writer, snaps []Snapshot, batch int) error {
-	if _, err := fmt.Fprintln(w, "step,samples,kl_bits,nll_bits,recognition_gap_bits,mass_outside_support,bars_learned,elapsed_seconds"); err != nil {
-		return err
-	}
-	for _, s := range snaps {
-		if _, err := fmt.Fprintf(w, "%d,%d,%.10g,%.10g,%.10g,%.10g,%d,%.3f\n", s.Step, s.Step*batch,
-			s.KL, s.NLL, s.Gap, s.Outside, s.BarsLearned, s.Elapsed); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// SavedRun is snapshots.json: everything the figures of a run are drawn from.
-type SavedRun struct {
-	Version    int             `json:"version"`
-	Seed       uint64          `json:"seed"`
-	Data       Bars            `json:"data"`
-	Batch      int             `json:"batch"`
-	Candidates int             `json:"candidates"` // tournament size, 1 for a single run
-	Screen     int             `json:"screen"`     // iterations of the first screening, when Candidates > 1
-	Finalists  int             `json:"finalists"`  // candidates kept for a second screening
-	Screen2    int             `json:"screen2"`    // iterations of the second screening, when Finalists > 1
-	StepsRun   int             `json:"steps_run"`  // iterations of all candidates together
-	Snapshots  []savedSnapshot `json:"snapshots"`  // of the kept candidate
-}
-
-// savedVersion is the format version of snapshots.json.
-const savedVersion = 1
-
-// savedSnapshot is one snapshot in snapshots.json.
-type savedSnapshot struct {
-	Step        int        `json:"step"`
-	Eval        Eval       `json:"eval"`
-	BarsLearned int        `json:"bars_learned"`
-	Elapsed     float64    `json:"elapsed_seconds"`
-	Net         *ModelFile `json:"net"`
-}
-
-// redraw renders the figures of the saved run in cfg.from into cfg.out.
-func redraw(cfg *config) error {
-	saved, err := loadSaved(filepath.Join(cfg.from, "snapshots.json"))
-	if err != nil {
-		return err
-	}
-	if _, err := LoadModel(filepath.Join(cfg.from, "model.json")); err != nil {
-		return err
-	}
-	if err := os.MkdirAll(cfg.out, 0o755); err != nil {
-		return fmt.Errorf("cannot create the output folder: %w", err)
-	}
-	return writeFigures(cfg.out, saved, cfg.fps)
-}
-
-// loadSaved reads and checks snapshots.json.
-func loadSaved(path string) (*SavedRun, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var s SavedRun
-	if err := json.Unmarshal(b, &s); err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
-	}
-	if s.Version != savedVersion {
-		return nil, fmt.Errorf("%s: version %d, want %d", path, s.Version, savedVersion)
-	}
-	if err := s.Data.validate(); err != nil {
-		return nil, fmt.Errorf("%s: data: %v", path, err)
-	}
-	if len(s.Snapshots) == 0 {
-		return nil, fmt.Errorf("%s: no snapshots", path)
-	}
-	for i, sn := range s.Snapshots {
-		if sn.Net == nil {
-			return nil, fmt.Errorf("%s: snapshots[%d]: no net", path, i)
-		}
-		if _, err := sn.Net.Net(); err != nil {
-			return nil, fmt.Errorf("%s: snapshots[%d].net: %v", path, i, err)
-		}
-	}
-	return &s, nil
-}
-
-// encodeJSON writes v as indented JSON.
-func encodeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
-
-// writeJSON writes v as indented JSON into path, atomically.
-func writeJSON(path string, v any) error {
-	return writeAtomic(path, func(w io.Writer) error { return encodeJSON(w, v) })
-}
-
-// writeAtomic writes a file through write into a temporary file in the same
-// folder and renames it into place, so that the file is never seen half
-// written, and an existing file is replaced only by a complete one.
-func writeAtomic(path string, write func(io.Writer) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	err = f.Chmod(0o644) // CreateTemp makes files private; outputs are ordinary files
-	if err == nil {
-		err = write(f)
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("cannot write %s: %w", path, err)
-	}
-	return nil
 }

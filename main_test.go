@@ -252,8 +252,8 @@ func TestInterrupt(t *testing.T) {
 	if err := json.Unmarshal(b, &res); err != nil {
 		t.Fatal(err)
 	}
-	if !res.Interrupted || res.StepsRun <= 0 || res.StepsRun >= res.Steps {
-		t.Errorf("results.json: interrupted %v after %d of %d steps", res.Interrupted, res.StepsRun, res.Steps)
+	if !res.Interrupted || res.StepsRun <= 0 || res.StepsRun >= res.Recipe.Steps {
+		t.Errorf("results.json: interrupted %v after %d of %d steps", res.Interrupted, res.StepsRun, res.Recipe.Steps)
 	}
 	for _, name := range []string{curvesFile, samplesFile, fieldsFile, codesFile, weightsFile} {
 		f, err := os.ReadFile(filepath.Join(dir, "o", name))

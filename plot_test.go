@@ -8,6 +8,7 @@ import (
 	"image"
 	"image/gif"
 	"image/png"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -16,27 +17,24 @@ import (
 	"testing"
 )
 
-// tinySaved trains a short run of the tuned recipe and returns what
-// snapshots.json would hold, and the config and run behind it.
-func tinySaved(t testing.TB) (*config, *Run, *SavedRun) {
-	rc := tinyRecipe()
-	cfg := &config{seed: 4, data: Bars{Size: 4, PVertical: 2.0 / 3, PBar: 0.2}, sizes: []int{16, 8, 1},
-		recipe: rc, recipeName: "tuned", visibleBias: "-5", snapshotEvery: 5000, fps: 8}
-	tr := &Trainer{Data: cfg.data, Sizes: cfg.sizes, Recipe: rc, SnapshotEvery: cfg.snapshotEvery}
-	run, err := tr.Train(cfg.seed)
+// tinyRun trains a short run of the tuned recipe and returns its trainer,
+// the run and its results.
+func tinyRun(t testing.TB) (*Trainer, *Run, *Results) {
+	tr := &Trainer{Data: bars4, Sizes: []int{16, 8, 1}, Recipe: tinyRecipe(), SnapshotEvery: 5000}
+	run, err := tr.Train(4)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return cfg, run, savedRun(cfg, run)
+	return tr, run, newResults(tr, run)
 }
 
 // TestFigureFiles writes every figure of a short run and checks that each
 // decodes, has its designed size, and that the GIF has one frame per
 // snapshot with the last one held.
 func TestFigureFiles(t *testing.T) {
-	cfg, run, saved := tinySaved(t)
+	_, run, res := tinyRun(t)
 	dir := t.TempDir()
-	if err := writeRun(dir, cfg, run, cfg.results(run)); err != nil {
+	if err := writeRun(dir, res, run, 8); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
@@ -71,8 +69,8 @@ func TestFigureFiles(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%s: %v", gifFile, err)
 	}
-	if len(g.Image) != len(saved.Snapshots) {
-		t.Errorf("%s: %d frames, want one per snapshot: %d", gifFile, len(g.Image), len(saved.Snapshots))
+	if len(g.Image) != len(run.Snapshots) {
+		t.Errorf("%s: %d frames, want one per snapshot: %d", gifFile, len(g.Image), len(run.Snapshots))
 	}
 	if g.Config.Width != gifW || g.Config.Height != gifH {
 		t.Errorf("%s: %dx%d, want %dx%d", gifFile, g.Config.Width, g.Config.Height, gifW, gifH)
@@ -86,10 +84,9 @@ func TestFigureFiles(t *testing.T) {
 // of every cell: dark exactly where the fantasy drawn with the figure's seed
 // has a 1.
 func TestSamplesShowFantasies(t *testing.T) {
-	_, run, _ := tinySaved(t)
+	_, run, _ := tinyRun(t)
 	net := run.Final().Net
-	data := Bars{Size: 4, PVertical: 2.0 / 3, PBar: 0.2}
-	img, err := png.Decode(bytes.NewReader(encodePNG(drawSamples(net, data))))
+	img, err := png.Decode(bytes.NewReader(encodePNG(drawSamples(net, bars4))))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,55 +112,72 @@ func TestSamplesShowFantasies(t *testing.T) {
 	}
 }
 
-// TestFontCoversFigures collects every string literal that plot.go passes
-// to text or textUp, or formats for them, and checks that each character
-// outside format verbs has a glyph.
+// TestFontCoversFigures checks that every character the figures can draw
+// has a glyph. It reads every source file of the package that calls text or
+// textUp, and checks each string literal in it outside format verbs.
 func TestFontCoversFigures(t *testing.T) {
 	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "plot.go", nil, 0)
+	pkgs, err := parser.ParseDir(fset, ".", func(fi fs.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	checked := 0
-	ast.Inspect(f, func(n ast.Node) bool {
-		lit, ok := n.(*ast.BasicLit)
-		if !ok || lit.Kind != token.STRING || strings.HasPrefix(lit.Value, "`") {
+	checked, files := 0, 0
+	for _, f := range pkgs["main"].Files {
+		if !drawsText(f) {
+			continue
+		}
+		files++
+		ast.Inspect(f, func(n ast.Node) bool {
+			lit, ok := n.(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING || strings.HasPrefix(lit.Value, "`") {
+				return true
+			}
+			s, err := strconv.Unquote(lit.Value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range s {
+				if _, ok := font[r]; !ok && r != '\n' {
+					t.Errorf("%s: %q has no glyph for %q", fset.Position(lit.Pos()), s, r)
+				}
+			}
+			checked++
 			return true
-		}
-		s, err := strconv.Unquote(lit.Value)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, r := range s {
-			if r == '\n' {
-				continue
-			}
-			if _, ok := font[r]; !ok {
-				t.Errorf("%s: %q has no glyph for %q", fset.Position(lit.Pos()), s, r)
-			}
-		}
-		checked++
-		return true
-	})
+		})
+	}
 	for _, r := range "0123456789.-+e%" { // what the numbers are formatted with
 		if _, ok := font[r]; !ok {
 			t.Errorf("no glyph for %q", r)
 		}
 	}
-	if checked < 30 {
-		t.Errorf("only %d string literals checked", checked)
+	if files == 0 || checked < 30 {
+		t.Errorf("only %d string literals checked in %d files", checked, files)
 	}
+}
+
+// drawsText reports whether the file f calls a method named text or textUp.
+func drawsText(f *ast.File) bool {
+	found := false
+	ast.Inspect(f, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok {
+			if sel, ok := call.Fun.(*ast.SelectorExpr); ok && (sel.Sel.Name == "text" || sel.Sel.Name == "textUp") {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 // TestRedrawReproducesFigures checks that -from draws, from a saved run's
 // folder, files identical to those the run wrote.
 func TestRedrawReproducesFigures(t *testing.T) {
-	cfg, run, _ := tinySaved(t)
+	_, run, res := tinyRun(t)
 	dir, again := t.TempDir(), t.TempDir()
-	if err := writeRun(dir, cfg, run, cfg.results(run)); err != nil {
+	if err := writeRun(dir, res, run, 8); err != nil {
 		t.Fatal(err)
 	}
-	if err := redraw(&config{from: dir, out: again, fps: cfg.fps}); err != nil {
+	if err := redraw(&config{from: dir, out: again, fps: 8}); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{curvesFile, samplesFile, fieldsFile, codesFile, weightsFile, gifFile} {

@@ -1,0 +1,529 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// The files a run writes, and how they are read back. Every JSON file
+// carries "format" and "version"; keys are snake_case; a value that does not
+// apply is null. The README documents every field.
+
+// File names, as written into the output folder.
+const (
+	resultsFile    = "results.json"
+	trajectoryFile = "trajectory.csv"
+	modelFile      = "model.json"
+	snapshotsFile  = "snapshots.json"
+	summaryFile    = "summary.json"
+)
+
+// Formats and versions of the JSON files. model.json is unchanged since its
+// version 1; snapshots.json version 1 (of the first release) had upper-case
+// keys and no results.json beside it, and is refused with a way out.
+const (
+	modelFormat      = "helmholtz-sbn"
+	modelVersion     = 1
+	resultsFormat    = "helmholtz-results"
+	resultsVersion   = 2
+	snapshotsFormat  = "helmholtz-snapshots"
+	snapshotsVersion = 2
+	summaryFormat    = "helmholtz-summary"
+	summaryVersion   = 2
+)
+
+// ModelFile is model.json: a net with every parameter and its shape.
+type ModelFile struct {
+	Format  string     `json:"format"`  // modelFormat
+	Version int        `json:"version"` // modelVersion
+	Layers  []int      `json:"layers"`  // units per layer, visible first
+	TopBias Tensor     `json:"top_bias"`
+	Links   []LinkFile `json:"links"` // links[l] joins layer l to layer l+1
+}
+
+// LinkFile is one link of model.json; see Link.
+type LinkFile struct {
+	GenWeights Tensor `json:"gen_weights"` // (above, below)
+	GenBias    Tensor `json:"gen_bias"`    // (below,)
+	RecWeights Tensor `json:"rec_weights"` // (below, above)
+	RecBias    Tensor `json:"rec_bias"`    // (above,)
+}
+
+// Tensor is a flat row-major array with its shape.
+type Tensor struct {
+	Shape  []int     `json:"shape"`
+	Values []float64 `json:"values"`
+}
+
+// File returns n as model.json holds it, sharing n's slices.
+func (n *Net) File() *ModelFile {
+	f := &ModelFile{Format: modelFormat, Version: modelVersion, Layers: n.Sizes,
+		TopBias: Tensor{[]int{len(n.TopBias)}, n.TopBias}}
+	for l, lk := range n.Links {
+		below, above := n.Sizes[l], n.Sizes[l+1]
+		f.Links = append(f.Links, LinkFile{
+			GenWeights: Tensor{[]int{above, below}, lk.GenW},
+			GenBias:    Tensor{[]int{below}, lk.GenB},
+			RecWeights: Tensor{[]int{below, above}, lk.RecW},
+			RecBias:    Tensor{[]int{above}, lk.RecB},
+		})
+	}
+	return f
+}
+
+// MarshalJSON writes n in the format of model.json.
+func (n *Net) MarshalJSON() ([]byte, error) { return json.Marshal(n.File()) }
+
+// UnmarshalJSON reads n from the format of model.json, checked as
+// ModelFile.Net checks it.
+func (n *Net) UnmarshalJSON(b []byte) error {
+	var f ModelFile
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		return err
+	}
+	net, err := f.Net()
+	if err != nil {
+		return err
+	}
+	*n = *net
+	return nil
+}
+
+// Net checks f — its format, version, layer sizes, the shape of every
+// tensor and that every value is finite — and returns the net it holds. The
+// error names the first problem and where it is.
+func (f *ModelFile) Net() (*Net, error) {
+	if f.Format != modelFormat {
+		return nil, fmt.Errorf("format: %q, want %q", f.Format, modelFormat)
+	}
+	if f.Version != modelVersion {
+		return nil, fmt.Errorf("version: %d, this program reads version %d", f.Version, modelVersion)
+	}
+	if len(f.Layers) < 2 {
+		return nil, fmt.Errorf("layers: %v, want a visible layer and at least one more", f.Layers)
+	}
+	for i, n := range f.Layers {
+		if n < 1 || n > 1<<16 {
+			return nil, fmt.Errorf("layers[%d]: %d units, want 1 to 65536", i, n)
+		}
+	}
+	if len(f.Links) != len(f.Layers)-1 {
+		return nil, fmt.Errorf("links: %d, want %d for %d layers", len(f.Links), len(f.Layers)-1, len(f.Layers))
+	}
+	// Every tensor is checked against the layer sizes before anything is
+	// allocated, so a small file cannot ask for a huge net.
+	if err := f.TopBias.check("top_bias", f.Layers[len(f.Layers)-1]); err != nil {
+		return nil, err
+	}
+	for l := range f.Links {
+		lf := &f.Links[l]
+		below, above := f.Layers[l], f.Layers[l+1]
+		at := func(name string) string { return fmt.Sprintf("links[%d].%s", l, name) }
+		for _, err := range []error{
+			lf.GenWeights.check(at("gen_weights"), above, below),
+			lf.GenBias.check(at("gen_bias"), below),
+			lf.RecWeights.check(at("rec_weights"), below, above),
+			lf.RecBias.check(at("rec_bias"), above),
+		} {
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+	n := NewNet(f.Layers)
+	copy(n.TopBias, f.TopBias.Values)
+	for l := range f.Links {
+		lf, lk := &f.Links[l], &n.Links[l]
+		copy(lk.GenW, lf.GenWeights.Values)
+		copy(lk.GenB, lf.GenBias.Values)
+		copy(lk.RecW, lf.RecWeights.Values)
+		copy(lk.RecB, lf.RecBias.Values)
+	}
+	return n, nil
+}
+
+// check reports whether t has the shape dims, as many values as the shape
+// says, and only finite values; name says where t is in the file.
+func (t *Tensor) check(name string, dims ...int) error {
+	if !slices.Equal(t.Shape, dims) {
+		return fmt.Errorf("%s: shape %v, want %v", name, t.Shape, dims)
+	}
+	size := 1
+	for _, d := range dims {
+		size *= d
+	}
+	if len(t.Values) != size {
+		return fmt.Errorf("%s: %d values, want %d for shape %v", name, len(t.Values), size, dims)
+	}
+	for i, x := range t.Values {
+		if !finite(x) {
+			return fmt.Errorf("%s: value %d is %v, want a finite number", name, i, x)
+		}
+	}
+	return nil
+}
+
+// ParseModel decodes model.json from b and checks it as ModelFile.Net does.
+// Syntax errors give the line and column.
+func ParseModel(b []byte) (*Net, error) {
+	var f ModelFile
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		return nil, decodeError(b, err)
+	}
+	if dec.More() {
+		return nil, errors.New("data after the model's closing brace")
+	}
+	return f.Net()
+}
+
+// decodeError says where in b the JSON decoder's err happened.
+func decodeError(b []byte, err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		line, col := lineCol(b, syn.Offset)
+		return fmt.Errorf("line %d, column %d: %v", line, col, err)
+	case errors.As(err, &typ):
+		line, col := lineCol(b, typ.Offset)
+		return fmt.Errorf("line %d, column %d: %s: %v", line, col, typ.Field, err)
+	case errors.Is(err, io.EOF):
+		return errors.New("empty file")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		line, col := lineCol(b, int64(len(b)))
+		return fmt.Errorf("line %d, column %d: the file ends in the middle (truncated?)", line, col)
+	}
+	return err
+}
+
+// lineCol returns the 1-based line and column of byte offset off in b.
+func lineCol(b []byte, off int64) (line, col int) {
+	off = min(max(off, 0), int64(len(b)))
+	before := b[:off]
+	line = 1 + bytes.Count(before, []byte("\n"))
+	col = int(off) - (bytes.LastIndexByte(before, '\n') + 1)
+	return line, max(col, 1)
+}
+
+// LoadModel reads and checks the model.json at path.
+func LoadModel(path string) (*Net, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	n, err := ParseModel(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	return n, nil
+}
+
+// Results is results.json: a run's settings and outcome. The final exact
+// diagnostics are at the top level, under the same keys as in
+// trajectory.csv.
+type Results struct {
+	Format        string            `json:"format"`  // resultsFormat
+	Version       int               `json:"version"` // resultsVersion
+	Seed          uint64            `json:"seed"`
+	Data          Bars              `json:"data"`
+	Layers        []int             `json:"layers"` // units per layer, visible first
+	Recipe        Recipe            `json:"recipe"`
+	SnapshotEvery int               `json:"snapshot_every"`
+	StepsRun      int               `json:"steps_run"` // iterations of all candidates together
+	Interrupted   bool              `json:"interrupted"`
+	Eval                            // the final kl_bits, nll_bits, entropy_bits, recognition_gap_bits, mass_outside_support
+	BarsLearned   int               `json:"bars_learned"`
+	InitialKL     float64           `json:"initial_kl_bits"`
+	Candidates    []CandidateResult `json:"candidates"` // the tournament, null for a single run
+	Winner        *int              `json:"winner"`     // the kept candidate's stream, null for a single run
+	TrainSeconds  float64           `json:"train_seconds"`
+	NsPerIter     float64           `json:"ns_per_iter"` // TrainSeconds over StepsRun, snapshots included
+}
+
+// newResults gathers results.json for a finished run.
+func newResults(t *Trainer, run *Run) *Results {
+	f := run.Final()
+	r := &Results{
+		Format: resultsFormat, Version: resultsVersion, Seed: run.Seed, Data: t.Data, Layers: t.Sizes,
+		Recipe: t.Recipe, SnapshotEvery: t.SnapshotEvery, StepsRun: run.StepsRun, Interrupted: run.Interrupted,
+		Eval: f.Eval, BarsLearned: f.BarsLearned, InitialKL: run.Snapshots[0].KL, Candidates: run.Candidates,
+		TrainSeconds: run.Seconds, NsPerIter: run.Seconds * 1e9 / float64(max(run.StepsRun, 1)),
+	}
+	if run.Candidates != nil {
+		r.Winner = &run.Winner
+	}
+	return r
+}
+
+// savedSnapshots is snapshots.json: the net and its diagnostics at every
+// snapshot of the kept candidate, from which the figures are drawn.
+type savedSnapshots struct {
+	Format    string     `json:"format"`  // snapshotsFormat
+	Version   int        `json:"version"` // snapshotsVersion
+	Seed      uint64     `json:"seed"`
+	Snapshots []Snapshot `json:"snapshots"` // step 0 first
+}
+
+// Summary is summary.json: the final KL of every seed of a -seeds run.
+type Summary struct {
+	Format       string       `json:"format"`  // summaryFormat
+	Version      int          `json:"version"` // summaryVersion
+	Seeds        []SeedResult `json:"seeds"`
+	MedianKL     float64      `json:"median_kl_bits"`
+	MinKL        float64      `json:"min_kl_bits"`
+	MaxKL        float64      `json:"max_kl_bits"`
+	Below010     int          `json:"seeds_at_most_0.10_bits"`
+	TotalSeconds float64      `json:"total_seconds"`
+}
+
+// SeedResult is one seed's line of the summary.
+type SeedResult struct {
+	Seed        uint64  `json:"seed"`
+	KL          float64 `json:"kl_bits"`
+	NLL         float64 `json:"nll_bits"`
+	Gap         float64 `json:"recognition_gap_bits"`
+	BarsLearned int     `json:"bars_learned"`
+	Interrupted bool    `json:"interrupted"`
+	Seconds     float64 `json:"train_seconds"`
+}
+
+// table returns the results as the Markdown table of the published
+// reproduction, with the diagnostics added.
+func (r *Results) table() string {
+	var b strings.Builder
+	row := func(k, v string) { fmt.Fprintf(&b, "| %-34s | %s |\n", k, v) }
+	rc := &r.Recipe
+	row("Metric", "Value")
+	b.WriteString("|------------------------------------|-------|\n")
+	row("Seed", strconv.FormatUint(r.Seed, 10))
+	row("Architecture", archString(r.Layers)+" (visible-hidden-top), sigmoid belief net")
+	row("Recipe", rc.Name)
+	iters := fmt.Sprintf("%d", r.StepsRun)
+	if r.Interrupted {
+		iters += fmt.Sprintf(" of %d (interrupted)", rc.Steps)
+	}
+	if r.Winner != nil {
+		iters += fmt.Sprintf(" (tournament: %d candidates × %d", len(r.Candidates), rc.Screen)
+		if rc.Finalists > 1 {
+			iters += fmt.Sprintf(", best %d to %d", rc.Finalists, rc.Screen2)
+		}
+		iters += fmt.Sprintf("; candidate %d kept)", *r.Winner)
+	}
+	row("Wake-sleep iterations", iters)
+	row("Batch size", strconv.Itoa(rc.Batch))
+	row("Learning rate (wake, sleep)", fmt.Sprintf("%g, %g", rc.LRGen, rc.LRRec))
+	row("Bias rate multipliers (vis, hid, top)", fmt.Sprintf("%g, %g, %g", rc.BiasRateVisible, rc.BiasRateHidden, rc.BiasRateTop))
+	if rc.WeightRateTop != 1 {
+		row("Top weight rate multiplier", fmt.Sprintf("%g", rc.WeightRateTop))
+	}
+	row("Init scale (visible↔hidden, above)", fmt.Sprintf("%g, %g", rc.InitScaleVisible, rc.InitScale))
+	row("Initial biases (vis, hid, top)", fmt.Sprintf("%s, %g, %g", biasText(*rc), rc.InitBiasHidden, rc.InitBiasTop))
+	if rc.Anneal > 0 {
+		row("Annealing", fmt.Sprintf("rates fall linearly to ×%g over the last %g of the run", rc.AnnealTo, rc.Anneal))
+	}
+	if rc.Wake == "exact" {
+		row("Wake latents", "exact posterior (ablation)")
+	}
+	row("Final KL[p_data‖p_model]", fmt.Sprintf("%.4f bits", r.KL))
+	row("Final NLL of p_data under model", fmt.Sprintf("%.4f bits", r.NLL))
+	row("Entropy H(p_data)", fmt.Sprintf("%.4f bits", r.Entropy))
+	row("Recognition gap E[KL(q‖p(h|v))]", fmt.Sprintf("%.4f bits", r.Gap))
+	row("Mass outside the support", fmt.Sprintf("%.4f", r.Outside))
+	row("Bars learned", fmt.Sprintf("%d of %d", r.BarsLearned, 2*r.Data.Size))
+	row("Initial KL (random init)", fmt.Sprintf("%.4f bits", r.InitialKL))
+	row("Training time", fmt.Sprintf("%.2f s (%.0f ns/iteration, snapshots included)", r.TrainSeconds, r.NsPerIter))
+	return b.String()
+}
+
+// archString writes layer sizes visible first, as 16-8-1.
+func archString(sizes []int) string {
+	s := make([]string, len(sizes))
+	for i, n := range sizes {
+		s[i] = strconv.Itoa(n)
+	}
+	return strings.Join(s, "-")
+}
+
+// summarize gathers the seeds that finished (nil results are skipped).
+func summarize(results []*Results, seconds float64) *Summary {
+	s := &Summary{Format: summaryFormat, Version: summaryVersion, TotalSeconds: seconds, Seeds: []SeedResult{}}
+	var kls []float64
+	for _, r := range results {
+		if r == nil {
+			continue
+		}
+		s.Seeds = append(s.Seeds, SeedResult{Seed: r.Seed, KL: r.KL, NLL: r.NLL, Gap: r.Gap,
+			BarsLearned: r.BarsLearned, Interrupted: r.Interrupted, Seconds: r.TrainSeconds})
+		kls = append(kls, r.KL)
+		if r.KL <= 0.10 {
+			s.Below010++
+		}
+	}
+	if len(kls) > 0 {
+		slices.Sort(kls)
+		s.MinKL, s.MaxKL = kls[0], kls[len(kls)-1]
+		s.MedianKL = (kls[(len(kls)-1)/2] + kls[len(kls)/2]) / 2
+	}
+	return s
+}
+
+// table returns the summary as a Markdown table.
+func (s *Summary) table() string {
+	var b strings.Builder
+	b.WriteString("| seed | KL (bits) | NLL (bits) | recognition gap | bars | time (s) |\n|---:|---:|---:|---:|---:|---:|\n")
+	for _, r := range s.Seeds {
+		note := ""
+		if r.Interrupted {
+			note = " (interrupted)"
+		}
+		fmt.Fprintf(&b, "| %d | %.4f%s | %.4f | %.4f | %d | %.2f |\n", r.Seed, r.KL, note, r.NLL, r.Gap, r.BarsLearned, r.Seconds)
+	}
+	fmt.Fprintf(&b, "\n%d seeds: median KL %.4f bits, min %.4f, max %.4f; %d of %d at or below 0.10 bits; %.1f s in all\n",
+		len(s.Seeds), s.MedianKL, s.MinKL, s.MaxKL, s.Below010, len(s.Seeds), s.TotalSeconds)
+	return b.String()
+}
+
+// writeRun writes every output of a run into dir, each file atomically:
+// the data files, then the figures.
+func writeRun(dir string, res *Results, run *Run, fps int) error {
+	if err := makeOutDir(dir); err != nil {
+		return err
+	}
+	saved := &savedSnapshots{Format: snapshotsFormat, Version: snapshotsVersion, Seed: run.Seed, Snapshots: run.Snapshots}
+	files := []struct {
+		name  string
+		write func(io.Writer) error
+	}{
+		{resultsFile, func(w io.Writer) error { return encodeJSON(w, res) }},
+		{trajectoryFile, func(w io.Writer) error { return writeTrajectory(w, run.Snapshots, res.Recipe.Batch) }},
+		{modelFile, func(w io.Writer) error { return encodeJSON(w, run.Final().Net) }},
+		{snapshotsFile, func(w io.Writer) error { return encodeJSON(w, saved) }},
+	}
+	for _, f := range files {
+		if err := writeAtomic(filepath.Join(dir, f.name), f.write); err != nil {
+			return err
+		}
+	}
+	return writeFigures(dir, res, run.Snapshots, fps)
+}
+
+// makeOutDir creates the output folder dir if it is not there.
+func makeOutDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("cannot create the output folder: %w", err)
+	}
+	return nil
+}
+
+// writeTrajectory writes trajectory.csv: one row per snapshot.
+func writeTrajectory(w io.Writer, snaps []Snapshot, batch int) error {
+	if _, err := fmt.Fprintln(w, "step,samples,kl_bits,nll_bits,recognition_gap_bits,mass_outside_support,bars_learned,elapsed_seconds"); err != nil {
+		return err
+	}
+	for _, s := range snaps {
+		if _, err := fmt.Fprintf(w, "%d,%d,%.10g,%.10g,%.10g,%.10g,%d,%.3f\n", s.Step, s.Step*batch,
+			s.KL, s.NLL, s.Gap, s.Outside, s.BarsLearned, s.Elapsed); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadRun reads a saved run's results.json and snapshots.json from dir and
+// checks its model.json, for redrawing its figures.
+func loadRun(dir string) (*Results, []Snapshot, error) {
+	var res Results
+	if err := readJSON(filepath.Join(dir, resultsFile), resultsFormat, resultsVersion, &res); err != nil {
+		return nil, nil, err
+	}
+	if err := res.Data.validate(); err != nil {
+		return nil, nil, fmt.Errorf("%s: data: %v", filepath.Join(dir, resultsFile), err)
+	}
+	var saved savedSnapshots
+	path := filepath.Join(dir, snapshotsFile)
+	if err := readJSON(path, snapshotsFormat, snapshotsVersion, &saved); err != nil {
+		return nil, nil, err
+	}
+	if len(saved.Snapshots) == 0 {
+		return nil, nil, fmt.Errorf("%s: no snapshots", path)
+	}
+	for i, s := range saved.Snapshots {
+		if s.Net == nil || s.Net.Sizes[0] != res.Data.Pixels() {
+			return nil, nil, fmt.Errorf("%s: snapshots[%d]: no net for %d-pixel images", path, i, res.Data.Pixels())
+		}
+	}
+	if _, err := LoadModel(filepath.Join(dir, modelFile)); err != nil {
+		return nil, nil, err
+	}
+	return &res, saved.Snapshots, nil
+}
+
+// readJSON decodes the JSON file at path into v, after checking that its
+// format and version are the ones given. A file of another version, or with
+// no version (the first release), is refused with what to do instead.
+func readJSON(path, format string, version int, v any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var head struct {
+		Format  string `json:"format"`
+		Version int    `json:"version"`
+	}
+	if err := json.Unmarshal(b, &head); err != nil {
+		return fmt.Errorf("%s: %v", path, decodeError(b, err))
+	}
+	if head.Format != format || head.Version != version {
+		return fmt.Errorf("%s: format %q version %d, this program reads %q version %d; "+
+			"train again with the flags of that run to write it anew", path, head.Format, head.Version, format, version)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("%s: %v", path, decodeError(b, err))
+	}
+	return nil
+}
+
+// encodeJSON writes v as indented JSON.
+func encodeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// writeAtomic writes a file through write into a temporary file in the same
+// folder and renames it into place, so that the file is never seen half
+// written, and an existing file is replaced only by a complete one.
+func writeAtomic(path string, write func(io.Writer) error) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	tmp := f.Name()
+	err = f.Chmod(0o644) // CreateTemp makes files private; outputs are ordinary files
+	if err == nil {
+		err = write(f)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	return nil
+}

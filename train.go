@@ -1,0 +1,548 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"time"
+)
+
+// Recipe is everything that decides how a run learns, apart from the seed,
+// the data and the layer sizes. Each recipe the program knows is a value
+// below; every field has a flag of the same name (with '-' for '_') that
+// overrides it.
+type Recipe struct {
+	Name             string  `json:"name"`               // the recipe the flags started from
+	Steps            int     `json:"steps"`              // wake-sleep iterations in all, every candidate included
+	Batch            int     `json:"batch"`              // images per wake phase and dreams per sleep phase
+	LRGen            float64 `json:"lr_gen"`             // step size of the wake phase (generative weights)
+	LRRec            float64 `json:"lr_rec"`             // step size of the sleep phase (recognition weights)
+	BiasRateVisible  float64 `json:"bias_rate_visible"`  // multiplier of LRGen for the generative visible biases
+	BiasRateHidden   float64 `json:"bias_rate_hidden"`   // multiplier of the phase's rate for hidden biases, both nets
+	BiasRateTop      float64 `json:"bias_rate_top"`      // multiplier of the phase's rate for top biases, both nets
+	WeightRateTop    float64 `json:"weight_rate_top"`    // multiplier of the phase's rate for the weights to and from the top layer
+	InitScale        float64 `json:"init_scale"`         // standard deviation of the initial weights above layer 1
+	InitScaleVisible float64 `json:"init_scale_visible"` // standard deviation of the initial visible↔hidden weights
+	InitBiasVisible  float64 `json:"init_bias_visible"`  // initial generative visible biases, unless InitBiasMarginal
+	InitBiasMarginal bool    `json:"init_bias_marginal"` // visible biases start at the logit of each pixel's marginal
+	InitBiasHidden   float64 `json:"init_bias_hidden"`   // initial hidden biases, both nets
+	InitBiasTop      float64 `json:"init_bias_top"`      // initial top biases, both nets
+	FreezeTop        float64 `json:"freeze_top"`         // fraction of Steps at the start of each candidate during which the top layer does not learn
+	Candidates       int     `json:"candidates"`         // tournament: candidates screened, the best of which continues
+	Screen           int     `json:"screen"`             // tournament: iterations each candidate trains before the first choice
+	Finalists        int     `json:"finalists"`          // tournament: candidates kept after the first choice (1: the winner)
+	Screen2          int     `json:"screen2"`            // tournament: iterations the finalists reach before the second choice
+	ScreenImages     int     `json:"screen_images"`      // tournament: training images whose exact log-likelihood scores a candidate
+	Anneal           float64 `json:"anneal"`             // fraction of the kept candidate's iterations at the end over which the rates fall
+	AnnealTo         float64 `json:"anneal_to"`          // the rates' multiplier at the last step of the annealing
+	Wake             string  `json:"wake"`               // wake-phase latents: "recognition" (wake-sleep) or "exact" (ablation)
+}
+
+// tunedRecipe is the default: the paper's architecture and learning rules
+// with slow, negative biases, a fast sleep phase, the top layer held still
+// at first, a tournament inside the budget and annealed rates. The README's
+// "Deviations" section measures each part over seeds 1–40.
+func tunedRecipe() Recipe {
+	return Recipe{
+		Name: "tuned", Steps: 2000000, Batch: 1, LRGen: 0.05, LRRec: 0.5,
+		BiasRateVisible: 0.3, BiasRateHidden: 0.03, BiasRateTop: 0.1, WeightRateTop: 1,
+		InitScale: 0.1, InitScaleVisible: 0.3, InitBiasVisible: -5, InitBiasHidden: -3.5, InitBiasTop: -1,
+		FreezeTop: 0.05, Candidates: 8, Screen: 100000, Finalists: 2, Screen2: 300000, ScreenImages: 50000,
+		Anneal: 0.3, AnnealTo: 0.1, Wake: "recognition",
+	}
+}
+
+// plainRecipe is the published numpy reproduction's recipe: one run, lr 0.1
+// for every parameter of both phases, weights N(0, 0.1²), visible biases at
+// the logit of the pixel marginal, every other bias 0.
+func plainRecipe() Recipe {
+	return Recipe{
+		Name: "plain", Steps: 2000000, Batch: 1, LRGen: 0.1, LRRec: 0.1,
+		BiasRateVisible: 1, BiasRateHidden: 1, BiasRateTop: 1, WeightRateTop: 1,
+		InitScale: 0.1, InitScaleVisible: 0.1, InitBiasMarginal: true,
+		Candidates: 1, Screen: 100000, Finalists: 1, Screen2: 300000, ScreenImages: 50000,
+		AnnealTo: 0.1, Wake: "recognition",
+	}
+}
+
+// recipes returns every recipe -recipe accepts, the default first.
+func recipes() []Recipe { return []Recipe{tunedRecipe(), plainRecipe()} }
+
+// validate reports the first field of rc outside its range.
+func (rc *Recipe) validate() error {
+	checks := []struct {
+		ok   bool
+		name string
+		v    any
+		want string
+	}{
+		{rc.Steps >= 1, "steps", rc.Steps, "at least 1"},
+		{rc.Batch >= 1, "batch", rc.Batch, "at least 1"},
+		{positive(rc.LRGen), "lr_gen", rc.LRGen, "a finite number > 0"},
+		{positive(rc.LRRec), "lr_rec", rc.LRRec, "a finite number > 0"},
+		{nonNegative(rc.BiasRateVisible), "bias_rate_visible", rc.BiasRateVisible, "a finite number ≥ 0"},
+		{nonNegative(rc.BiasRateHidden), "bias_rate_hidden", rc.BiasRateHidden, "a finite number ≥ 0"},
+		{nonNegative(rc.BiasRateTop), "bias_rate_top", rc.BiasRateTop, "a finite number ≥ 0"},
+		{nonNegative(rc.WeightRateTop), "weight_rate_top", rc.WeightRateTop, "a finite number ≥ 0"},
+		{nonNegative(rc.InitScale), "init_scale", rc.InitScale, "a finite number ≥ 0"},
+		{nonNegative(rc.InitScaleVisible), "init_scale_visible", rc.InitScaleVisible, "a finite number ≥ 0"},
+		{finite(rc.InitBiasVisible), "init_bias_visible", rc.InitBiasVisible, "a finite number or marginal"},
+		{finite(rc.InitBiasHidden), "init_bias_hidden", rc.InitBiasHidden, "a finite number"},
+		{finite(rc.InitBiasTop), "init_bias_top", rc.InitBiasTop, "a finite number"},
+		{rc.FreezeTop >= 0 && rc.FreezeTop <= 1, "freeze_top", rc.FreezeTop, "a fraction between 0 and 1"},
+		{rc.Candidates >= 1, "candidates", rc.Candidates, "at least 1"},
+		{rc.Candidates <= 1 || rc.Screen >= 1, "screen", rc.Screen, "at least 1"},
+		{rc.Candidates <= 1 || rc.Screen <= rc.Steps/max(rc.Candidates, 1), "screen", rc.Screen,
+			fmt.Sprintf("at most steps/candidates = %d, so that every candidate fits in the budget", rc.Steps/max(rc.Candidates, 1))},
+		{rc.Finalists >= 1 && rc.Finalists <= max(rc.Candidates, 1), "finalists", rc.Finalists, "between 1 and candidates"},
+		{rc.Finalists <= 1 || rc.Screen2 > rc.Screen, "screen2", rc.Screen2, "more than screen when finalists > 1"},
+		{rc.Finalists <= 1 || rc.OwnSteps() >= rc.Screen2, "screen2", rc.Screen2,
+			"small enough that the finalists fit in steps: candidates·screen + finalists·(screen2 − screen) ≤ steps"},
+		{rc.ScreenImages >= 1, "screen_images", rc.ScreenImages, "at least 1"},
+		{rc.Anneal >= 0 && rc.Anneal <= 1, "anneal", rc.Anneal, "a fraction between 0 and 1"},
+		{rc.AnnealTo >= 0 && rc.AnnealTo <= 1, "anneal_to", rc.AnnealTo, "a multiplier between 0 and 1"},
+		{rc.Wake == "recognition" || rc.Wake == "exact", "wake", rc.Wake, "recognition or exact"},
+		{rc.Wake == "recognition" || rc.Batch == 1, "wake", rc.Wake, "recognition when batch > 1 (the exact ablation is online)"},
+	}
+	for _, c := range checks {
+		if !c.ok {
+			return rangeError{c.name, c.v, c.want}
+		}
+	}
+	return nil
+}
+
+// positive reports whether x is finite and > 0.
+func positive(x float64) bool { return x > 0 && !math.IsInf(x, 1) }
+
+// nonNegative reports whether x is finite and ≥ 0.
+func nonNegative(x float64) bool { return x >= 0 && !math.IsInf(x, 1) }
+
+// finite reports whether x is neither infinite nor NaN.
+func finite(x float64) bool { return !math.IsInf(x, 0) && !math.IsNaN(x) }
+
+// OwnSteps returns the iterations of the candidate that is kept: the budget
+// less what the others spent screening, Steps − (K−1)·Screen − (F−1)·(Screen2
+// − Screen) for K candidates and F finalists.
+func (rc *Recipe) OwnSteps() int {
+	if rc.Candidates <= 1 {
+		return rc.Steps
+	}
+	own := rc.Steps - (rc.Candidates-1)*rc.Screen
+	if rc.Finalists > 1 {
+		own -= (rc.Finalists - 1) * (rc.Screen2 - rc.Screen)
+	}
+	return own
+}
+
+// init returns how a net of the given sizes starts, for data whose pixels
+// are lit with the probabilities marginals (V,).
+func (rc *Recipe) init(sizes []int, marginals []float64) Init {
+	vis := make([]float64, sizes[0])
+	for i := range vis {
+		vis[i] = rc.InitBiasVisible
+		if rc.InitBiasMarginal {
+			vis[i] = logit(marginals[i]) // logit(0.2) = −1.386 for the 4×4 bars
+		}
+	}
+	scales := make([]float64, len(sizes)-1)
+	fill(scales, rc.InitScale)
+	scales[0] = rc.InitScaleVisible
+	return Init{Scales: scales, VisibleBias: vis, HiddenBias: rc.InitBiasHidden, TopBias: rc.InitBiasTop}
+}
+
+// rateEvery is the period, in iterations of a candidate, at which its step
+// sizes are set: the schedule (freezing and annealing) changes only at
+// multiples of it. Training is also stopped, timed and checked only at these
+// boundaries (and at snapshots and stage ends, which change nothing), so
+// changing it changes the results; 1,024 iterations are about 0.3 ms.
+const rateEvery = 1024
+
+// setRates sets r to the step sizes of every parameter for the iterations
+// from step on, for a candidate whose own run is own iterations long: the
+// top layer's parameters held still during the first FreezeTop·Steps
+// iterations, and every rate scaled from 1 down to AnnealTo, linearly, over
+// the last Anneal of own, updated at each multiple of rateEvery.
+func (rc *Recipe) setRates(r *Rates, step, own int) {
+	hold := 1.0
+	if step < int(rc.FreezeTop*float64(rc.Steps)) {
+		hold = 0
+	}
+	scale := 1.0
+	anneal := own - int(rc.Anneal*float64(own)) // first step of the annealing
+	if at := step - step%rateEvery; at >= anneal && own > anneal {
+		scale = 1 - (1-rc.AnnealTo)*float64(at-anneal)/float64(own-anneal)
+	}
+	top := len(r.Links)
+	g, q := rc.LRGen*scale/float64(rc.Batch), rc.LRRec*scale/float64(rc.Batch)
+	r.Top = g * rc.BiasRateTop * hold
+	for l := range r.Links {
+		lr := LinkRates{GenW: g, GenB: g * rc.BiasRateHidden, RecW: q, RecB: q * rc.BiasRateHidden}
+		if l == 0 {
+			lr.GenB = g * rc.BiasRateVisible
+		}
+		if l+1 == top {
+			lr.GenW *= rc.WeightRateTop * hold
+			lr.RecW *= rc.WeightRateTop * hold
+			lr.RecB = q * rc.BiasRateTop * hold
+		}
+		r.Links[l] = lr
+	}
+}
+
+// Trainer holds what a run needs besides its seed: the data, the layer
+// sizes, the recipe, and the hooks through which it is watched and stopped.
+type Trainer struct {
+	Data          Bars
+	Sizes         []int
+	Recipe        Recipe
+	SnapshotEvery int            // iterations between snapshots; 0: first and last only
+	Stop          func() bool    // polled every rateEvery iterations; true ends the run early
+	Report        func(Progress) // called a few times a second, or nil
+	ReportEvery   time.Duration  // time between calls of Report
+}
+
+// Progress is what a run reports a few times a second while it trains.
+type Progress struct {
+	Seed           uint64
+	Candidate      int     // candidate now training, from 1
+	Candidates     int     // of how many
+	Done, Total    int     // iterations run and planned in all
+	Samples        int     // images seen in wake phases so far: Done × Batch
+	KL             float64 // latest snapshot's KL, in bits
+	ItersPerSecond float64
+}
+
+// Run is the outcome of training one seed.
+type Run struct {
+	Seed        uint64
+	Snapshots   []Snapshot        // of the candidate that was kept, step 0 first
+	Candidates  []CandidateResult // the tournament's candidates, nil for a single run
+	Winner      int               // index of the kept candidate
+	StepsRun    int               // iterations run in all, every candidate included
+	Seconds     float64           // wall time of training and snapshots
+	Interrupted bool              // Stop was set before the last step
+}
+
+// Final returns the last snapshot of the kept candidate.
+func (r *Run) Final() *Snapshot { return &r.Snapshots[len(r.Snapshots)-1] }
+
+// Snapshot is a net at one step of its training, with its exact diagnostics.
+type Snapshot struct {
+	Step        int     `json:"step"` // wake-sleep iterations of this candidate so far
+	Eval                // exact KL, NLL, entropy, recognition gap, mass outside the support
+	BarsLearned int     `json:"bars_learned"`    // bars drawn by a hidden unit alone (see Bars.BarsLearned)
+	Elapsed     float64 `json:"elapsed_seconds"` // seconds since the run started
+	Net         *Net    `json:"net"`
+}
+
+// CandidateResult is one candidate of a tournament: its random stream and
+// its screening scores. The KLs are reported, never used to choose.
+type CandidateResult struct {
+	Stream     uint64   `json:"stream"`      // the candidate trains with rand.NewPCG(seed, stream)
+	ScoreBits  float64  `json:"score_bits"`  // exact log₂-likelihood per screening image after Screen iterations
+	KLBits     float64  `json:"kl_bits"`     // KL then
+	Finalist   bool     `json:"finalist"`    // kept for the second choice
+	Score2Bits *float64 `json:"score2_bits"` // the score after Screen2 iterations; null unless a finalist
+	KL2Bits    *float64 `json:"kl2_bits"`    // KL then; null unless a finalist
+}
+
+// maxParam bounds |parameter|: a sigmoid's input saturates in float64 at
+// |a| ≈ 37, and well-behaved runs stay within ±30, so a parameter past 1e4
+// means the learning rates have made the delta rules blow up.
+const maxParam = 1e4
+
+// screenStream is the random stream of the tournament's screening images,
+// kept apart from every candidate's stream.
+const screenStream = 1 << 32
+
+// candidate is one net in training, with its own random stream.
+type candidate struct {
+	index   int
+	src     *byteSource // candidate index's stream: rand.NewPCG(seed, index)
+	m       *Machine
+	data    barsSampler
+	images  []float64  // (Batch, V) the images of one step
+	post    *Posterior // the exact posterior, for the -wake exact ablation
+	snaps   []Snapshot
+	step    int // iterations run
+	stopped bool
+}
+
+// newCandidate initialises candidate ci of a run.
+func (t *Trainer) newCandidate(seed uint64, ci int, marginals []float64) *candidate {
+	r := rand.New(rand.NewPCG(seed, uint64(ci)))
+	net := NewNet(t.Sizes)
+	net.Initialize(t.Recipe.init(t.Sizes, marginals), r)
+	data := t.Data.sampler()
+	c := &candidate{index: ci, m: NewMachine(net), data: data,
+		src:    newByteSource(r, max(slices.Max(t.Sizes), data.take())),
+		images: make([]float64, t.Recipe.Batch*t.Sizes[0])}
+	if t.Recipe.Wake == "exact" {
+		c.post = NewPosterior(t.Sizes)
+	}
+	return c
+}
+
+// iterate runs n wake-sleep iterations at the current rates: each draws
+// Batch images from the data and runs one step on them.
+func (c *candidate) iterate(n int) {
+	V := c.m.Net.Sizes[0]
+	for range n {
+		for b := 0; b < len(c.images); b += V {
+			c.data.Sample(c.src, c.images[b:b+V])
+		}
+		if c.post != nil {
+			c.wakeExact(c.m.Net)
+			c.m.Sleep(c.src, c.m.Net)
+			continue
+		}
+		c.m.Step(c.images, c.src)
+	}
+}
+
+// wakeExact is the wake phase of the -wake exact ablation: the hidden states
+// come from the exact posterior p(h | v), by enumeration, instead of the
+// recognition net; the generative delta rule is the same, its updates added
+// into dst.
+func (c *candidate) wakeExact(dst *Net) {
+	m := c.m
+	m.setVisible(c.images)
+	c.post.Sample(m.Net, c.images, c.src.r, func(l, i int, on bool) {
+		m.lay[l].s[i] = 0
+		if on {
+			m.lay[l].s[i] = 1
+		}
+	})
+	for l := 1; l < len(m.lay); l++ {
+		m.lay[l].list()
+	}
+	m.learnGenerative(dst)
+}
+
+// Train runs the recipe for one seed. Candidate c draws its initialisation
+// and every random decision from rand.NewPCG(seed, c); with one candidate the
+// run is a single wake-sleep run of Recipe.Steps iterations.
+//
+// With K > 1 candidates the run is a tournament inside the same budget. Each
+// candidate trains for Screen iterations and is scored by the exact
+// log-likelihood of ScreenImages images drawn from the data (the same images
+// for all; the KL against p_data is never used to choose). With Finalists F
+// > 1, the F best continue to Screen2 iterations and are scored again. The
+// best then continues alone, so that all candidates together run exactly
+// Steps iterations (see OwnSteps). Every candidate follows the schedule of the
+// kept candidate's run (see setRates).
+func (t *Trainer) Train(seed uint64) (*Run, error) {
+	tr, err := t.start(seed)
+	if err != nil {
+		return nil, err
+	}
+	rc := &t.Recipe
+	if err := tr.screen(); err != nil {
+		return nil, err
+	}
+	if rc.Finalists > 1 && !tr.run.Interrupted {
+		if err := tr.final(); err != nil {
+			return nil, err
+		}
+	}
+	w := tr.cands[tr.run.Winner]
+	if !tr.run.Interrupted {
+		if err := tr.advance(w, rc.OwnSteps()); err != nil {
+			return nil, err
+		}
+	}
+	if last := w.snaps[len(w.snaps)-1]; last.Step != w.step {
+		if err := tr.snapshot(w); err != nil {
+			return nil, err
+		}
+	}
+	tr.run.Snapshots = w.snaps
+	tr.run.Seconds = time.Since(tr.begin).Seconds()
+	return tr.run, nil
+}
+
+// training is the state of one Train call.
+type training struct {
+	*Trainer
+	seed       uint64
+	run        *Run
+	cands      []*candidate
+	ev         *Evaluator
+	marginals  []float64 // (V,) the data's pixel marginals, for the initial visible biases
+	counts     []int     // screening images: how many are each support image
+	begin      time.Time
+	lastReport time.Time
+	lastKL     float64
+}
+
+// start prepares a run: the evaluator and, for a tournament, the screening
+// images, drawn from their own stream.
+func (t *Trainer) start(seed uint64) (*training, error) {
+	sup := t.Data.Support()
+	ev, err := NewEvaluator(t.Sizes, sup)
+	if err != nil {
+		return nil, err
+	}
+	tr := &training{Trainer: t, seed: seed, run: &Run{Seed: seed}, ev: ev, marginals: sup.Marginals(),
+		begin: time.Now(), lastKL: math.NaN()}
+	tr.lastReport = tr.begin
+	if k := t.Recipe.Candidates; k > 1 {
+		s := t.Data.sampler()
+		src := newByteSource(rand.New(rand.NewPCG(seed, screenStream)), s.take())
+		images := make([]float64, t.Recipe.ScreenImages*sup.V)
+		for i := 0; i < len(images); i += sup.V {
+			s.Sample(src, images[i:i+sup.V])
+		}
+		tr.counts, _ = sup.Counts(images)
+	}
+	return tr, nil
+}
+
+// screen is the first stage: every candidate trains for Screen iterations
+// and is scored (alone, it trains for the whole run), and the best is the
+// winner so far.
+func (tr *training) screen() error {
+	rc := &tr.Recipe
+	for ci := range rc.Candidates {
+		c := tr.Trainer.newCandidate(tr.seed, ci, tr.marginals)
+		tr.cands = append(tr.cands, c)
+		if err := tr.snapshot(c); err != nil {
+			return err
+		}
+		if rc.Candidates == 1 {
+			return nil
+		}
+		if err := tr.advance(c, rc.Screen); err != nil {
+			return err
+		}
+		if tr.run.Interrupted {
+			tr.run.Winner = ci
+			return nil
+		}
+		sc, kl := tr.score(c)
+		tr.run.Candidates = append(tr.run.Candidates, CandidateResult{Stream: uint64(ci), ScoreBits: sc, KLBits: kl})
+	}
+	tr.run.Winner = tr.ranked()[0]
+	return nil
+}
+
+// ranked returns the candidates' indices by their first score, best first.
+func (tr *training) ranked() []int {
+	order := make([]int, len(tr.run.Candidates))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		return -cmpFloat(tr.run.Candidates[a].ScoreBits, tr.run.Candidates[b].ScoreBits)
+	})
+	return order
+}
+
+// cmpFloat orders smaller values first.
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// final is the second stage: the best Finalists continue to Screen2 and are
+// scored again; the best of them is the winner.
+func (tr *training) final() error {
+	best := math.Inf(-1)
+	for _, ci := range tr.ranked()[:tr.Recipe.Finalists] {
+		c := tr.cands[ci]
+		if err := tr.advance(c, tr.Recipe.Screen2); err != nil {
+			return err
+		}
+		if tr.run.Interrupted {
+			tr.run.Winner = ci
+			return nil
+		}
+		sc, kl := tr.score(c)
+		cr := &tr.run.Candidates[ci]
+		cr.Score2Bits, cr.KL2Bits, cr.Finalist = &sc, &kl, true
+		if sc > best {
+			best, tr.run.Winner = sc, ci
+		}
+	}
+	return nil
+}
+
+// score returns the mean exact log₂-likelihood of the screening images
+// under candidate c's net, and its KL, which is reported but never used.
+func (tr *training) score(c *candidate) (float64, float64) {
+	tr.ev.LogMarginals(c.m.Net)
+	return tr.ev.LogLikelihood(tr.counts) / float64(tr.Recipe.ScreenImages) / math.Ln2, tr.ev.KL()
+}
+
+// advance trains candidate c up to step end, taking snapshots on the way,
+// until Stop says otherwise.
+func (tr *training) advance(c *candidate, end int) error {
+	rc := &tr.Recipe
+	own := rc.OwnSteps()
+	freeze := int(rc.FreezeTop * float64(rc.Steps))
+	every := tr.SnapshotEvery
+	for c.step < end {
+		if tr.Stop != nil && tr.Stop() {
+			tr.run.Interrupted = true
+			return nil
+		}
+		// A block never crosses a multiple of rateEvery, where the rates are
+		// set, nor the end of the freeze, nor a snapshot.
+		n := min(rateEvery-c.step%rateEvery, end-c.step)
+		if every > 0 {
+			n = min(n, every-c.step%every)
+		}
+		if c.step < freeze {
+			n = min(n, freeze-c.step)
+		}
+		rc.setRates(&c.m.Rates, c.step, own)
+		c.iterate(n)
+		c.step += n
+		tr.run.StepsRun += n
+		if w := c.m.Net.MaxAbs(); !(w <= maxParam) {
+			return fmt.Errorf("training diverged at step %d of candidate %d: a parameter reached %v (the limit is %g); lower the learning rates",
+				c.step, c.index+1, w, maxParam)
+		}
+		if every > 0 && c.step%every == 0 && c.step < own {
+			if err := tr.snapshot(c); err != nil {
+				return err
+			}
+		}
+		tr.report(c)
+	}
+	return nil
+}
+
+// snapshot evaluates candidate c's net exactly and keeps it with a copy of
+// the net.
+func (tr *training) snapshot(c *candidate) error {
+	net := c.m.Net
+	e := tr.ev.Evaluate(net)
+	if math.IsNaN(e.KL) || math.IsInf(e.KL, 0) {
+		return fmt.Errorf("training diverged at step %d: the exact KL is %v", c.step, e.KL)
+	}
+	c.snaps = append(c.snaps, Snapshot{Step: c.step, Eval: e, BarsLearned: tr.Data.BarsLearned(net),
+		Elapsed: time.Since(tr.begin).Seconds(), Net: net.Clone()})
+	tr.lastKL = e.KL
+	return nil
+}
+
+// report calls Report if it is time to.
+func (tr *training) report(c *candidate) {
+	now := time.Now()
+	if tr.Report == nil || now.Sub(tr.lastReport) < tr.ReportEvery {
+		return
+	}
+	tr.lastReport = now
+	done := tr.run.StepsRun
+	tr.Report(Progress{Seed: tr.seed, Candidate: c.index + 1, Candidates: tr.Recipe.Candidates,
+		Done: done, Total: tr.Recipe.Steps, Samples: done * tr.Recipe.Batch, KL: tr.lastKL,
+		ItersPerSecond: float64(done) / now.Sub(tr.begin).Seconds()})
+}

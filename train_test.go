@@ -1,0 +1,250 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// long enables the tests that take minutes: go test -run Long -long.
+var long = flag.Bool("long", false, "run the long tests (the canonical run's numbers)")
+
+// tinyRecipe is a short run of the tuned recipe, with a tournament of 2
+// candidates and no second stage, for tests.
+func tinyRecipe() Recipe {
+	rc := tunedRecipe()
+	rc.Steps, rc.LRRec, rc.Candidates, rc.Screen, rc.Finalists, rc.ScreenImages, rc.Anneal = 30000, 0.2, 2, 10000, 1, 1000, 0
+	return rc
+}
+
+// bars4 is the paper's data: 4×4 bars, vertical with probability 2/3, each
+// bar on with probability 0.2.
+var bars4 = Bars{Size: 4, PVertical: 2.0 / 3, PBar: 0.2}
+
+// TestTrainDeterministic trains twice with the same settings and checks
+// that every snapshot's net and diagnostics are identical.
+func TestTrainDeterministic(t *testing.T) {
+	tr := &Trainer{Data: bars4, Sizes: []int{16, 8, 1}, Recipe: tinyRecipe(), SnapshotEvery: 5000}
+	a, err := tr.Train(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := tr.Train(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Snapshots) != len(b.Snapshots) || a.Winner != b.Winner || a.StepsRun != b.StepsRun {
+		t.Fatalf("runs differ: %d/%d snapshots, winners %d/%d, steps %d/%d",
+			len(a.Snapshots), len(b.Snapshots), a.Winner, b.Winner, a.StepsRun, b.StepsRun)
+	}
+	if a.StepsRun != 30000 {
+		t.Errorf("steps run = %d, want the budget of 30000", a.StepsRun)
+	}
+	for i := range a.Snapshots {
+		sa, sb := a.Snapshots[i], b.Snapshots[i]
+		if sa.Eval != sb.Eval || sa.Step != sb.Step || !bytes.Equal(mustJSON(t, sa.Net), mustJSON(t, sb.Net)) {
+			t.Errorf("snapshot %d differs between identical runs", i)
+		}
+	}
+	if got := a.Final().Step; got != 20000 {
+		t.Errorf("the winner ran %d iterations, want 30000 − 10000 = 20000", got)
+	}
+}
+
+// mustJSON returns the model.json bytes of n.
+func mustJSON(t testing.TB, n *Net) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := encodeJSON(&b, n); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// TestSnapshotsChangeNothing trains the same annealed tournament with and
+// without snapshots: the kept nets must be identical.
+func TestSnapshotsChangeNothing(t *testing.T) {
+	rc := tinyRecipe()
+	rc.Anneal, rc.AnnealTo = 0.5, 0.1
+	var nets [][]byte
+	for _, every := range []int{0, 3000, 5000} {
+		tr := &Trainer{Data: bars4, Sizes: []int{16, 8, 1}, Recipe: rc, SnapshotEvery: every}
+		run, err := tr.Train(5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nets = append(nets, mustJSON(t, run.Final().Net))
+	}
+	for i := 1; i < len(nets); i++ {
+		if !bytes.Equal(nets[0], nets[i]) {
+			t.Errorf("run %d: the trained net depends on how often snapshots are taken", i)
+		}
+	}
+}
+
+// TestPlainRunLearns trains the published recipe for 200,000 iterations
+// with seeds 1–8: from about 8 bits, every seed must end under 1.5 bits and
+// their median under 1. (Single seeds differ: seed 2 ends at 1.22, in a poor
+// local optimum that it keeps for the whole 2,000,000 iterations.)
+func TestPlainRunLearns(t *testing.T) {
+	rc := plainRecipe()
+	rc.Steps = 200000
+	tr := &Trainer{Data: bars4, Sizes: []int{16, 8, 1}, Recipe: rc, SnapshotEvery: 50000}
+	var final []float64
+	for seed := uint64(1); seed <= 8; seed++ {
+		run, err := tr.Train(seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		first, last := run.Snapshots[0].KL, run.Final().KL
+		t.Logf("seed %d: KL %.4f → %.4f bits", seed, first, last)
+		if first < 7.5 || first > 9 {
+			t.Errorf("seed %d: initial KL %.4f bits, want about 8.1–8.2", seed, first)
+		}
+		if last >= 1.5 {
+			t.Errorf("seed %d: KL after 200,000 iterations %.4f bits, want < 1.5", seed, last)
+		}
+		if len(run.Snapshots) != 5 {
+			t.Errorf("seed %d: %d snapshots, want 5 (steps 0, 50k, …, 200k)", seed, len(run.Snapshots))
+		}
+		final = append(final, last)
+	}
+	slices.Sort(final)
+	if median := (final[3] + final[4]) / 2; median >= 1 {
+		t.Errorf("median KL after 200,000 iterations %.4f bits, want < 1", median)
+	}
+}
+
+// golden is a run's final exact numbers, pinned.
+type golden struct {
+	seed         uint64
+	steps        int
+	winner       int
+	kl, nll, gap float64
+}
+
+// checkGolden trains the default recipe for g.steps iterations (the
+// tournament scaled as -steps scales it) and compares the final numbers with
+// g. They were measured on amd64 with this code; any change to the random
+// stream or the arithmetic moves them, which is what this test is for. Other
+// architectures may fuse multiply-adds and take other decisions, so they are
+// skipped.
+func checkGolden(t *testing.T, g golden) {
+	if runtime.GOARCH != "amd64" {
+		t.Skipf("the pinned numbers are for amd64, not %s", runtime.GOARCH)
+	}
+	rc := tunedRecipe()
+	rc.Screen = rc.Screen * g.steps / rc.Steps
+	rc.Screen2 = rc.Screen2 * g.steps / rc.Steps
+	rc.Steps = g.steps
+	tr := &Trainer{Data: bars4, Sizes: []int{16, 8, 1}, Recipe: rc, SnapshotEvery: 50000}
+	run, err := tr.Train(g.seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := run.Final()
+	t.Logf("seed %d, %d steps: candidate %d kept; KL %.17g, NLL %.17g, gap %.17g", g.seed, g.steps, run.Winner, f.KL, f.NLL, f.Gap)
+	if run.Winner != g.winner {
+		t.Errorf("candidate %d kept, want %d", run.Winner, g.winner)
+	}
+	for _, c := range []struct {
+		name      string
+		got, want float64
+	}{{"KL", f.KL, g.kl}, {"NLL", f.NLL, g.nll}, {"recognition gap", f.Gap, g.gap}} {
+		if math.Abs(c.got-c.want) > 1e-12 {
+			t.Errorf("%s %.17g bits, want %.17g", c.name, c.got, c.want)
+		}
+	}
+}
+
+// TestGoldenShortRun pins the final numbers of a tenth of the canonical run:
+// the same code path (tournament of 8, two finalists, freeze, annealing),
+// fast enough for the default suite.
+func TestGoldenShortRun(t *testing.T) {
+	checkGolden(t, golden{seed: 2, steps: 200000, winner: 6,
+		kl: 0.2747283143330992, nll: 3.703133280973832, gap: 0.06051033819037653})
+}
+
+// TestLongCanonicalRun pins the canonical run, go run . -seed 2: the numbers
+// of the README. It takes about a second of training but is opt-in with the
+// other long tests: go test -run Long -long.
+func TestLongCanonicalRun(t *testing.T) {
+	if !*long {
+		t.Skip("a long test: go test -run Long -long")
+	}
+	checkGolden(t, golden{seed: 2, steps: 2000000, winner: 4,
+		kl: 0.046010983183819895, nll: 3.4744159498245528, gap: 0.11781110984278799})
+}
+
+// TestWakeExactIsLikelihoodGradient checks the -wake exact ablation through
+// the candidate's own step: with the hidden states drawn from the exact
+// posterior p(h | v), the mean wake-phase update of the generative net is ε
+// times the gradient of the log-likelihood log p(v) (Fisher's identity,
+// E_p(h|v)[∇ log p(h, v)] = ∇ log p(v)), which the oracle takes by finite
+// differences of the plain sum over configurations. Over 200,000 draws the
+// standard error of each mean is below 0.003.
+func TestWakeExactIsLikelihoodGradient(t *testing.T) {
+	sizes := []int{9, 3, 1}
+	net := randomNet(sizes, 1, 6)
+	v := []float64{0, 1, 0, 0, 1, 0, 0, 1, 0}
+	c := &candidate{m: NewMachine(net), post: NewPosterior(sizes), images: v,
+		src: newByteSource(rand.New(rand.NewPCG(4, 4)), 9)}
+	setAllRates(c.m, 1, 0)
+	sum := NewNet(sizes)
+	const draws = 200000
+	for range draws {
+		c.wakeExact(sum)
+	}
+	i := 0
+	sum.pair(net, func(x, y []float64) {
+		g := finiteDifference(y, func() float64 { return naiveLogMarginal(net, v) })
+		for k := range x {
+			if got := x[k] / draws; math.Abs(got-g[k]) > 0.015 {
+				t.Errorf("parameter %d: mean update %.4f, want ∂log p(v)/∂θ = %.4f", i, got, g[k])
+			}
+			i++
+		}
+	})
+}
+
+// TestRecipeFlagsMatchRecipe checks that every learning flag is named after
+// a key of the recipe in results.json, and that every key but the recipe's
+// name has a flag.
+func TestRecipeFlagsMatchRecipe(t *testing.T) {
+	b, err := json.Marshal(tunedRecipe())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys map[string]any
+	if err := json.Unmarshal(b, &keys); err != nil {
+		t.Fatal(err)
+	}
+	flags := map[string]bool{"init-bias-visible": true, "init-bias-marginal": true} // one flag for both
+	for _, f := range recipeFlags {
+		flags[f.name] = true
+		if _, ok := keys[strings.ReplaceAll(f.name, "-", "_")]; !ok {
+			t.Errorf("flag -%s has no key %q in the recipe", f.name, strings.ReplaceAll(f.name, "-", "_"))
+		}
+	}
+	for k := range keys {
+		if k != "name" && !flags[strings.ReplaceAll(k, "_", "-")] {
+			t.Errorf("recipe key %q has no flag", k)
+		}
+	}
+}
+
+// TestRecipesValid checks that every recipe the program offers passes its
+// own validation.
+func TestRecipesValid(t *testing.T) {
+	for _, rc := range recipes() {
+		if err := rc.validate(); err != nil {
+			t.Errorf("recipe %s: %v", rc.Name, err)
+		}
+	}
+}
