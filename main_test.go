@@ -94,6 +94,7 @@ func TestBadUsage(t *testing.T) {
 		{[]string{"-anneal", "1.5"}, "-anneal"},
 		{[]string{"-freeze-top", "2"}, "-freeze-top"},
 		{[]string{"-wake", "dream"}, "-wake"},
+		{[]string{"-wake", "exact", "-batch", "2"}, "-wake"},
 		{[]string{"-recipe", "fancy"}, "-recipe"},
 		{[]string{"-init-bias-visible", "lots"}, "-init-bias-visible"},
 		{[]string{"-no-such-flag"}, "no-such-flag"},
@@ -358,5 +359,32 @@ func TestSecondSignal(t *testing.T) {
 		if err != nil || !json.Valid(b) {
 			t.Errorf("%s: left half written (%v)", name, err)
 		}
+	}
+}
+
+// TestFromFirstRelease checks that -from refuses the files of the first
+// release (results.json without a format, snapshots.json version 1 with
+// upper-case keys) with status 1 and a message that says how to write them
+// anew.
+func TestFromFirstRelease(t *testing.T) {
+	dir := t.TempDir()
+	old := filepath.Join(dir, "old")
+	if err := os.MkdirAll(old, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range map[string]string{
+		"results.json":   `{"seed": 2, "layers": [16, 8, 1], "recipe": "tuned", "kl_bits": 0.046}`,
+		"snapshots.json": `{"version": 1, "seed": 2, "data": {"Size": 4}, "snapshots": [{"step": 0, "eval": {"KL": 8.1}}]}`,
+	} {
+		if err := os.WriteFile(filepath.Join(old, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, _, stderr := run(t, dir, "-from", "old", "-out", "redrawn")
+	if code != exitFail || !strings.Contains(stderr, "results.json") || !strings.Contains(stderr, "train again") {
+		t.Errorf("status %d, stderr %q; want 1, naming results.json and saying to train again", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "redrawn")); err == nil {
+		t.Error("the output folder was created for a run that cannot be redrawn")
 	}
 }

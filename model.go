@@ -486,8 +486,12 @@ func readJSON(path, format string, version int, v any) error {
 		return fmt.Errorf("%s: %v", path, decodeError(b, err))
 	}
 	if head.Format != format || head.Version != version {
-		return fmt.Errorf("%s: format %q version %d, this program reads %q version %d; "+
-			"train again with the flags of that run to write it anew", path, head.Format, head.Version, format, version)
+		found := fmt.Sprintf("format %q version %d", head.Format, head.Version)
+		if head.Format == "" {
+			found = "a file of the first release (no format field)"
+		}
+		return fmt.Errorf("%s: %s, but this program reads %q version %d: train again with the flags of that run to write it anew",
+			path, found, format, version)
 	}
 	if err := json.Unmarshal(b, v); err != nil {
 		return fmt.Errorf("%s: %v", path, decodeError(b, err))

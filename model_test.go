@@ -2,7 +2,11 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
+	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -91,4 +95,88 @@ func FuzzLoadModel(f *testing.F) {
 			t.Fatal("save → load → save changed the model")
 		}
 	})
+}
+
+// keys returns every object key in the JSON value v, at any depth.
+func keys(v any) []string {
+	var ks []string
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			ks = append(ks, k)
+			ks = append(ks, keys(x)...)
+		}
+	case []any:
+		for _, x := range v {
+			ks = append(ks, keys(x)...)
+		}
+	}
+	return ks
+}
+
+// TestSavedFormats writes a short run and a summary and checks each JSON
+// file: its format and version, and that no key at any depth has an
+// upper-case letter.
+func TestSavedFormats(t *testing.T) {
+	_, run, res := tinyRun(t)
+	dir := t.TempDir()
+	if err := writeRun(dir, res, run, 8); err != nil {
+		t.Fatal(err)
+	}
+	sum := summarize([]*Results{res}, 1)
+	if err := writeAtomic(filepath.Join(dir, summaryFile), func(w io.Writer) error { return encodeJSON(w, sum) }); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []struct {
+		name, format string
+		version      int
+	}{
+		{resultsFile, resultsFormat, resultsVersion},
+		{snapshotsFile, snapshotsFormat, snapshotsVersion},
+		{summaryFile, summaryFormat, summaryVersion},
+		{modelFile, modelFormat, modelVersion},
+	} {
+		b, err := os.ReadFile(filepath.Join(dir, f.name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v map[string]any
+		if err := json.Unmarshal(b, &v); err != nil {
+			t.Fatalf("%s: %v", f.name, err)
+		}
+		if v["format"] != f.format || v["version"] != float64(f.version) {
+			t.Errorf("%s: format %v version %v, want %s version %d", f.name, v["format"], v["version"], f.format, f.version)
+		}
+		for _, k := range keys(v) {
+			if strings.ToLower(k) != k {
+				t.Errorf("%s: key %q has an upper-case letter", f.name, k)
+			}
+		}
+	}
+}
+
+// TestSingleRunNulls checks that a single run's results.json says null, not
+// 0, for the tournament's winner and candidates, and a tournament's
+// non-finalists null for their second scores.
+func TestSingleRunNulls(t *testing.T) {
+	rc := tinyRecipe()
+	rc.Candidates, rc.Finalists = 1, 1
+	tr := &Trainer{Data: bars4, Sizes: []int{16, 8, 1}, Recipe: rc}
+	run, err := tr.Train(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(newResults(tr, run))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"winner":null`, `"candidates":null`} {
+		if !bytes.Contains(b, []byte(want)) {
+			t.Errorf("results.json of a single run lacks %s", want)
+		}
+	}
+	_, run, res := tinyRun(t) // 2 candidates, no finalists
+	if res.Candidates[0].Score2Bits != nil || res.Candidates[1].KL2Bits != nil || len(run.Candidates) != 2 {
+		t.Errorf("non-finalists have second scores: %+v", res.Candidates)
+	}
 }
