@@ -538,6 +538,38 @@ func runSeed(cfg *config, stop *atomic.Bool, i int, results []*Results) error {
 	return nil
 }
 
+// writeRun writes every output of a run into dir, each file atomically:
+// the data files, then the figures.
+func writeRun(dir string, res *Results, run *Run, fps int) error {
+	if err := makeOutDir(dir); err != nil {
+		return err
+	}
+	saved := &savedSnapshots{Format: snapshotsFormat, Version: snapshotsVersion, Seed: run.Seed, Snapshots: run.Snapshots}
+	files := []struct {
+		name  string
+		write func(io.Writer) error
+	}{
+		{resultsFile, func(w io.Writer) error { return encodeJSON(w, res) }},
+		{trajectoryFile, func(w io.Writer) error { return writeTrajectory(w, run.Snapshots, res.Recipe.Batch) }},
+		{modelFile, func(w io.Writer) error { return encodeJSON(w, run.Final().Net) }},
+		{snapshotsFile, func(w io.Writer) error { return encodeJSON(w, saved) }},
+	}
+	for _, f := range files {
+		if err := writeAtomic(filepath.Join(dir, f.name), f.write); err != nil {
+			return err
+		}
+	}
+	return writeFigures(dir, res, run.Snapshots, fps)
+}
+
+// makeOutDir creates the output folder dir if it is not there.
+func makeOutDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("cannot create the output folder: %w", err)
+	}
+	return nil
+}
+
 // redraw renders the figures of the saved run in cfg.from into cfg.out.
 func redraw(cfg *config) error {
 	res, snaps, err := loadRun(cfg.from)

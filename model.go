@@ -395,38 +395,6 @@ func (s *Summary) table() string {
 	return b.String()
 }
 
-// writeRun writes every output of a run into dir, each file atomically:
-// the data files, then the figures.
-func writeRun(dir string, res *Results, run *Run, fps int) error {
-	if err := makeOutDir(dir); err != nil {
-		return err
-	}
-	saved := &savedSnapshots{Format: snapshotsFormat, Version: snapshotsVersion, Seed: run.Seed, Snapshots: run.Snapshots}
-	files := []struct {
-		name  string
-		write func(io.Writer) error
-	}{
-		{resultsFile, func(w io.Writer) error { return encodeJSON(w, res) }},
-		{trajectoryFile, func(w io.Writer) error { return writeTrajectory(w, run.Snapshots, res.Recipe.Batch) }},
-		{modelFile, func(w io.Writer) error { return encodeJSON(w, run.Final().Net) }},
-		{snapshotsFile, func(w io.Writer) error { return encodeJSON(w, saved) }},
-	}
-	for _, f := range files {
-		if err := writeAtomic(filepath.Join(dir, f.name), f.write); err != nil {
-			return err
-		}
-	}
-	return writeFigures(dir, res, run.Snapshots, fps)
-}
-
-// makeOutDir creates the output folder dir if it is not there.
-func makeOutDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("cannot create the output folder: %w", err)
-	}
-	return nil
-}
-
 // writeTrajectory writes trajectory.csv: one row per snapshot.
 func writeTrajectory(w io.Writer, snaps []Snapshot, batch int) error {
 	if _, err := fmt.Fprintln(w, "step,samples,kl_bits,nll_bits,recognition_gap_bits,mass_outside_support,bars_learned,elapsed_seconds"); err != nil {

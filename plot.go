@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"image"
 	"image/gif"
@@ -369,7 +370,7 @@ func drawCodes(net *Net, data Bars) image.Image {
 	for k := range order {
 		order[k] = k
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return -cmpFloat(q2[a], q2[b]) })
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(q2[b], q2[a]) })
 	c.text(w/2, 8, "The recognition net's code for every image of the data", 2, alignCenter, ink)
 	c.text(w/2, 27, "images sorted by q(top = 1 | v); heat map: q(h_j = 1 | v)", 1, alignCenter, ink)
 	y0 := codeTop

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -435,20 +436,9 @@ func (tr *training) ranked() []int {
 		order[i] = i
 	}
 	slices.SortStableFunc(order, func(a, b int) int {
-		return -cmpFloat(tr.run.Candidates[a].ScoreBits, tr.run.Candidates[b].ScoreBits)
+		return cmp.Compare(tr.run.Candidates[b].ScoreBits, tr.run.Candidates[a].ScoreBits)
 	})
 	return order
-}
-
-// cmpFloat orders smaller values first.
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // final is the second stage: the best Finalists continue to Screen2 and are
