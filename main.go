@@ -87,7 +87,7 @@ var (
 	pBarFlag    = flag.Float64("p-bar", 0.2, "probability that each bar of the chosen orientation is on")
 	lrFlag      = flag.Float64("lr", 0, "step size of both phases (sets -lr-gen and -lr-rec)")
 	initVisFlag = flag.String("init-bias-visible", biasText(tunedRecipe()),
-		"initial generative visible biases: a number, or marginal for the logit of each pixel's marginal"+plainNote(biasText))
+		"initial generative visible biases: a number, or marginal for the logit of each pixel's marginal"+recipeNote(biasText))
 	snapFlag   = flag.Int("snapshot-every", 50000, "iterations between exact evaluations and snapshots (0: first and last only)")
 	outFlag    = flag.String("out", "out", "folder for the results and figures")
 	fromFlag   = flag.String("from", "", "redraw the figures of the saved run in `DIR` into -out, without training")
@@ -115,8 +115,10 @@ var recipeFlags = []struct {
 	{"weight-rate-top", "multiplier of each phase's rate for the weights to and from the top layer", func(rc *Recipe) any { return &rc.WeightRateTop }},
 	{"init-scale", "standard deviation of the initial weights above the first hidden layer", func(rc *Recipe) any { return &rc.InitScale }},
 	{"init-scale-visible", "standard deviation of the initial visible↔hidden weights", func(rc *Recipe) any { return &rc.InitScaleVisible }},
-	{"init-bias-hidden", "initial hidden biases, both nets", func(rc *Recipe) any { return &rc.InitBiasHidden }},
+	{"init-bias-hidden", "initial generative hidden biases", func(rc *Recipe) any { return &rc.InitBiasHidden }},
+	{"init-rec-hidden", "initial recognition hidden biases", func(rc *Recipe) any { return &rc.InitRecHidden }},
 	{"init-bias-top", "initial top biases, both nets", func(rc *Recipe) any { return &rc.InitBiasTop }},
+	{"positive", "keep the generative weights onto the visible units ≥ 0 (the paper's constraint)", func(rc *Recipe) any { return &rc.Positive }},
 	{"freeze-top", "fraction of -steps at the start during which the top layer does not learn", func(rc *Recipe) any { return &rc.FreezeTop }},
 	{"candidates", "tournament: candidates screened, the best continuing", func(rc *Recipe) any { return &rc.Candidates }},
 	{"screen", "tournament: iterations each candidate trains before the first choice (scales with -steps unless given)", func(rc *Recipe) any { return &rc.Screen }},
@@ -133,7 +135,7 @@ var recipeFlags = []struct {
 // other recipes' values, where they differ, in its help text.
 func bindRecipeFlags() {
 	for _, f := range recipeFlags {
-		usage := f.usage + plainNote(func(rc Recipe) string { return fmt.Sprint(deref(f.field(&rc))) })
+		usage := f.usage + recipeNote(func(rc Recipe) string { return fmt.Sprint(deref(f.field(&rc))) })
 		switch p := f.field(&flagRecipe).(type) {
 		case *int:
 			flag.IntVar(p, f.name, *p, usage)
@@ -141,6 +143,8 @@ func bindRecipeFlags() {
 			flag.Float64Var(p, f.name, *p, usage)
 		case *string:
 			flag.StringVar(p, f.name, *p, usage)
+		case *bool:
+			flag.BoolVar(p, f.name, *p, usage)
 		default:
 			panic(fmt.Sprintf("recipeFlags: %s: field of type %T", f.name, p))
 		}
@@ -156,21 +160,26 @@ func deref(p any) any {
 		return *p
 	case *string:
 		return *p
+	case *bool:
+		return *p
 	}
 	panic(fmt.Sprintf("deref: %T", p))
 }
 
-// plainNote returns " (plain: v)" for each recipe other than the default
-// whose value, as text, differs from the default's.
-func plainNote(text func(Recipe) string) string {
+// recipeNote returns " (plain: v, paper: w)": the value, as text, of each
+// recipe other than the default where it differs from the default's.
+func recipeNote(text func(Recipe) string) string {
 	all := recipes()
-	s := ""
+	var notes []string
 	for _, rc := range all[1:] {
 		if v := text(rc); v != text(all[0]) {
-			s += fmt.Sprintf(" (%s: %s)", rc.Name, v)
+			notes = append(notes, rc.Name+": "+v)
 		}
 	}
-	return s
+	if notes == nil {
+		return ""
+	}
+	return " (" + strings.Join(notes, ", ") + ")"
 }
 
 // biasText returns the initial visible bias of rc as -init-bias-visible
@@ -391,6 +400,8 @@ func copyField(dst, src any) {
 		*d = *src.(*float64)
 	case *string:
 		*d = *src.(*string)
+	case *bool:
+		*d = *src.(*bool)
 	}
 }
 

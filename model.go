@@ -329,7 +329,10 @@ func (r *Results) table() string {
 		row("Top weight rate multiplier", fmt.Sprintf("%g", rc.WeightRateTop))
 	}
 	row("Init scale (visible↔hidden, above)", fmt.Sprintf("%g, %g", rc.InitScaleVisible, rc.InitScale))
-	row("Initial biases (vis, hid, top)", fmt.Sprintf("%s, %g, %g", biasText(*rc), rc.InitBiasHidden, rc.InitBiasTop))
+	row("Initial biases (vis, hid, rec hid, top)", fmt.Sprintf("%s, %g, %g, %g", biasText(*rc), rc.InitBiasHidden, rc.InitRecHidden, rc.InitBiasTop))
+	if rc.Positive {
+		row("Constraint", "generative weights onto the visible units ≥ 0")
+	}
 	if rc.Anneal > 0 {
 		row("Annealing", fmt.Sprintf("rates fall linearly to ×%g over the last %g of the run", rc.AnnealTo, rc.Anneal))
 	}

@@ -60,7 +60,8 @@ func NewNet(sizes []int) *Net {
 type Init struct {
 	Scales      []float64 // standard deviation of the weights of each link, bottom first
 	VisibleBias []float64 // (Sizes[0],) generative visible biases
-	HiddenBias  float64   // generative and recognition biases of every hidden layer
+	HiddenBias  float64   // generative biases of every hidden layer
+	RecHidden   float64   // recognition biases of every hidden layer
 	TopBias     float64   // generative and recognition biases of the top layer
 }
 
@@ -85,7 +86,7 @@ func (n *Net) Initialize(init Init, r *rand.Rand) {
 		if l+1 == top {
 			fill(lk.RecB, init.TopBias)
 		} else {
-			fill(lk.RecB, init.HiddenBias)
+			fill(lk.RecB, init.RecHidden)
 		}
 	}
 	fill(n.TopBias, init.TopBias)
@@ -145,8 +146,9 @@ type LinkRates struct {
 // sizes, and every buffer the wake-sleep step needs, allocated once so that
 // a step allocates nothing.
 type Machine struct {
-	Net   *Net
-	Rates Rates
+	Net      *Net
+	Rates    Rates
+	Positive bool // the generative weights onto the visible units are kept ≥ 0
 
 	lay  []units // per layer scratch, visible first
 	grad *Net    // minibatches: the updates of one phase, applied together
@@ -173,6 +175,7 @@ func (m *Machine) Step(images []float64, src *byteSource) {
 	V := m.Net.Sizes[0]
 	if len(images) == V {
 		m.Wake(images, src, m.Net)
+		m.constrain()
 		m.Sleep(src, m.Net)
 		return
 	}
@@ -181,6 +184,7 @@ func (m *Machine) Step(images []float64, src *byteSource) {
 		m.Wake(images[b:b+V], src, m.grad)
 	}
 	addNet(m.Net, m.grad)
+	m.constrain()
 	clearNet(m.grad)
 	for b := 0; b+V <= len(images); b += V {
 		m.Sleep(src, m.grad)
@@ -206,6 +210,20 @@ func (m *Machine) Wake(v []float64, src *byteSource, dst *Net) {
 		u.sample(src)
 	}
 	m.learnGenerative(dst)
+}
+
+// constrain projects the generative weights onto the visible units back to
+// ≥ 0 when Positive is set: the constraint of Hinton et al. (1995, note 16),
+// "to encourage an easily interpretable solution". Only the wake phase
+// moves those weights, so Step calls it after each wake phase.
+func (m *Machine) constrain() {
+	if !m.Positive {
+		return
+	}
+	w := m.Net.Links[0].GenW
+	for i, x := range w {
+		w[i] = max(x, 0)
+	}
 }
 
 // setVisible sets the visible states to the image v.

@@ -27,8 +27,10 @@ type Recipe struct {
 	InitScaleVisible float64 `json:"init_scale_visible"` // standard deviation of the initial visible↔hidden weights
 	InitBiasVisible  float64 `json:"init_bias_visible"`  // initial generative visible biases, unless InitBiasMarginal
 	InitBiasMarginal bool    `json:"init_bias_marginal"` // visible biases start at the logit of each pixel's marginal
-	InitBiasHidden   float64 `json:"init_bias_hidden"`   // initial hidden biases, both nets
+	InitBiasHidden   float64 `json:"init_bias_hidden"`   // initial generative hidden biases
+	InitRecHidden    float64 `json:"init_rec_hidden"`    // initial recognition hidden biases
 	InitBiasTop      float64 `json:"init_bias_top"`      // initial top biases, both nets
+	Positive         bool    `json:"positive"`           // the generative weights onto the visible units are kept ≥ 0
 	FreezeTop        float64 `json:"freeze_top"`         // fraction of Steps at the start of each candidate during which the top layer does not learn
 	Candidates       int     `json:"candidates"`         // tournament: candidates screened, the best of which continues
 	Screen           int     `json:"screen"`             // tournament: iterations each candidate trains before the first choice
@@ -48,7 +50,7 @@ func tunedRecipe() Recipe {
 	return Recipe{
 		Name: "tuned", Steps: 2000000, Batch: 1, LRGen: 0.05, LRRec: 0.5,
 		BiasRateVisible: 0.3, BiasRateHidden: 0.03, BiasRateTop: 0.1, WeightRateTop: 1,
-		InitScale: 0.1, InitScaleVisible: 0.3, InitBiasVisible: -5, InitBiasHidden: -3.5, InitBiasTop: -1,
+		InitScale: 0.1, InitScaleVisible: 0.3, InitBiasVisible: -5, InitBiasHidden: -3.5, InitRecHidden: -3.5, InitBiasTop: -1,
 		FreezeTop: 0.05, Candidates: 8, Screen: 100000, Finalists: 2, Screen2: 300000, ScreenImages: 50000,
 		Anneal: 0.3, AnnealTo: 0.1, Wake: "recognition",
 	}
@@ -67,8 +69,28 @@ func plainRecipe() Recipe {
 	}
 }
 
+// paperRecipe is the procedure of the authors' preprint of the Science
+// paper (3 April 1995, note 16 and the caption of Fig. 2), read literally: a
+// learning rate of 0.2 for the generative and recognition weights to and
+// from the input units — the visible biases counted among them, as weights
+// from a unit that is always on — and 0.001 for every other weight and bias;
+// every weight and bias starting at 0 except the generative biases of the
+// first hidden layer, at −3; the generative weights to the input units kept
+// ≥ 0; one run of 2×10⁶ examples. The README measures it and the other
+// readings.
+func paperRecipe() Recipe {
+	const slow = 0.001 / 0.2 // 0.001 as a multiplier of the rate 0.2
+	return Recipe{
+		Name: "paper", Steps: 2000000, Batch: 1, LRGen: 0.2, LRRec: 0.2,
+		BiasRateVisible: 1, BiasRateHidden: slow, BiasRateTop: slow, WeightRateTop: slow,
+		InitBiasHidden: -3, Positive: true,
+		Candidates: 1, Screen: 100000, Finalists: 1, Screen2: 300000, ScreenImages: 50000,
+		AnnealTo: 0.1, Wake: "recognition",
+	}
+}
+
 // recipes returns every recipe -recipe accepts, the default first.
-func recipes() []Recipe { return []Recipe{tunedRecipe(), plainRecipe()} }
+func recipes() []Recipe { return []Recipe{tunedRecipe(), plainRecipe(), paperRecipe()} }
 
 // validate reports the first field of rc outside its range.
 func (rc *Recipe) validate() error {
@@ -90,6 +112,7 @@ func (rc *Recipe) validate() error {
 		{nonNegative(rc.InitScaleVisible), "init_scale_visible", rc.InitScaleVisible, "a finite number ≥ 0"},
 		{finite(rc.InitBiasVisible), "init_bias_visible", rc.InitBiasVisible, "a finite number or marginal"},
 		{finite(rc.InitBiasHidden), "init_bias_hidden", rc.InitBiasHidden, "a finite number"},
+		{finite(rc.InitRecHidden), "init_rec_hidden", rc.InitRecHidden, "a finite number"},
 		{finite(rc.InitBiasTop), "init_bias_top", rc.InitBiasTop, "a finite number"},
 		{rc.FreezeTop >= 0 && rc.FreezeTop <= 1, "freeze_top", rc.FreezeTop, "a fraction between 0 and 1"},
 		{rc.Candidates >= 1, "candidates", rc.Candidates, "at least 1"},
@@ -150,7 +173,7 @@ func (rc *Recipe) init(sizes []int, marginals []float64) Init {
 	scales := make([]float64, len(sizes)-1)
 	fill(scales, rc.InitScale)
 	scales[0] = rc.InitScaleVisible
-	return Init{Scales: scales, VisibleBias: vis, HiddenBias: rc.InitBiasHidden, TopBias: rc.InitBiasTop}
+	return Init{Scales: scales, VisibleBias: vis, HiddenBias: rc.InitBiasHidden, RecHidden: rc.InitRecHidden, TopBias: rc.InitBiasTop}
 }
 
 // rateEvery is the period, in iterations of a candidate, at which its step
@@ -280,6 +303,7 @@ func (t *Trainer) newCandidate(seed uint64, ci int, marginals []float64) *candid
 	c := &candidate{index: ci, m: NewMachine(net), data: data,
 		src:    newByteSource(r, max(slices.Max(t.Sizes), data.take())),
 		images: make([]float64, t.Recipe.Batch*t.Sizes[0])}
+	c.m.Positive = t.Recipe.Positive
 	if t.Recipe.Wake == "exact" {
 		c.post = NewPosterior(t.Sizes)
 	}
@@ -296,6 +320,7 @@ func (c *candidate) iterate(n int) {
 		}
 		if c.post != nil {
 			c.wakeExact(c.m.Net)
+			c.m.constrain()
 			c.m.Sleep(c.src, c.m.Net)
 			continue
 		}

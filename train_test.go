@@ -248,3 +248,81 @@ func TestRecipesValid(t *testing.T) {
 		}
 	}
 }
+
+// TestPaperRecipe checks -recipe paper against the preprint's note 16 and
+// Fig. 2 caption, transcribed here: rate 0.2 for the generative and
+// recognition weights to and from the input units (visible biases counted as
+// weights), 0.001 for every other weight and bias; every weight and bias 0
+// at the start but the generative biases of the first hidden layer, −3; the
+// generative weights to the input units kept ≥ 0; one run of 2×10⁶.
+func TestPaperRecipe(t *testing.T) {
+	rc := paperRecipe()
+	if rc.Steps != 2000000 || rc.Candidates != 1 || !rc.Positive || rc.Anneal != 0 || rc.FreezeTop != 0 || rc.Batch != 1 {
+		t.Errorf("paper recipe: %+v, want one online run of 2e6 with the constraint, no freeze, no annealing", rc)
+	}
+	var r Rates
+	r.Links = make([]LinkRates, 2)
+	rc.setRates(&r, 0, rc.Steps)
+	near := func(got, want float64) bool { return math.Abs(got-want) < 1e-15 }
+	for _, c := range []struct {
+		name      string
+		got, want float64
+	}{
+		{"generative hidden→visible weights", r.Links[0].GenW, 0.2},
+		{"recognition visible→hidden weights", r.Links[0].RecW, 0.2},
+		{"generative visible biases", r.Links[0].GenB, 0.2},
+		{"recognition hidden biases", r.Links[0].RecB, 0.001},
+		{"generative top→hidden weights", r.Links[1].GenW, 0.001},
+		{"generative hidden biases", r.Links[1].GenB, 0.001},
+		{"recognition hidden→top weights", r.Links[1].RecW, 0.001},
+		{"recognition top biases", r.Links[1].RecB, 0.001},
+		{"generative top biases", r.Top, 0.001},
+	} {
+		if !near(c.got, c.want) {
+			t.Errorf("%s: rate %g, want %g", c.name, c.got, c.want)
+		}
+	}
+	net := NewNet([]int{16, 8, 1})
+	net.Initialize(rc.init(net.Sizes, nil), rand.New(rand.NewPCG(1, 0)))
+	hidden := net.Links[1].GenB
+	for i, x := range hidden {
+		if x != -3 {
+			t.Errorf("generative hidden bias %d starts at %g, want −3", i, x)
+		}
+	}
+	for i := range hidden { // every other parameter is 0
+		hidden[i] = 0
+	}
+	if m := net.MaxAbs(); m != 0 {
+		t.Errorf("largest |parameter| at the start, hidden biases aside: %g, want 0", m)
+	}
+}
+
+// TestPositiveConstraint trains the paper's recipe briefly with and without
+// -positive: with it, no generative weight onto a visible unit is below 0
+// and some sit at exactly 0 (the constraint was active); without it, some
+// are negative.
+func TestPositiveConstraint(t *testing.T) {
+	for _, positive := range []bool{true, false} {
+		rc := paperRecipe()
+		rc.Steps, rc.Positive = 20000, positive
+		tr := &Trainer{Data: bars4, Sizes: []int{16, 8, 1}, Recipe: rc}
+		run, err := tr.Train(1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := run.Final().Net.Links[0].GenW
+		lowest, zeros := slices.Min(w), 0
+		for _, x := range w {
+			if x == 0 {
+				zeros++
+			}
+		}
+		switch {
+		case positive && (lowest < 0 || zeros == 0):
+			t.Errorf("with -positive: lowest weight %g, %d at 0; want none below 0 and some at 0", lowest, zeros)
+		case !positive && lowest >= 0:
+			t.Errorf("without -positive: lowest weight %g, want some below 0", lowest)
+		}
+	}
+}
