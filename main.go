@@ -120,6 +120,7 @@ var recipeFlags = []struct {
 	{"init-bias-top", "initial top biases, both nets", func(rc *Recipe) any { return &rc.InitBiasTop }},
 	{"positive", "keep the generative weights onto the visible units ≥ 0 (the paper's constraint)", func(rc *Recipe) any { return &rc.Positive }},
 	{"freeze-top", "fraction of -steps at the start during which the top layer does not learn", func(rc *Recipe) any { return &rc.FreezeTop }},
+	{"frozen-bias-hidden", "multiplier of -bias-rate-hidden while the top layer is frozen", func(rc *Recipe) any { return &rc.FrozenBiasHidden }},
 	{"candidates", "tournament: candidates screened, the best continuing", func(rc *Recipe) any { return &rc.Candidates }},
 	{"screen", "tournament: iterations each candidate trains before the first choice (scales with -steps unless given)", func(rc *Recipe) any { return &rc.Screen }},
 	{"finalists", "tournament: candidates kept after the first choice, to be scored again at -screen2", func(rc *Recipe) any { return &rc.Finalists }},

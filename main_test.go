@@ -90,7 +90,7 @@ func TestBadUsage(t *testing.T) {
 		{[]string{"-candidates", "0"}, "-candidates"},
 		{[]string{"-candidates", "5", "-screen", "500000"}, "-screen"},
 		{[]string{"-finalists", "9"}, "-finalists"},
-		{[]string{"-screen2", "50000"}, "-screen2"},
+		{[]string{"-screen2", "30000"}, "-screen2"},
 		{[]string{"-anneal", "1.5"}, "-anneal"},
 		{[]string{"-freeze-top", "2"}, "-freeze-top"},
 		{[]string{"-wake", "dream"}, "-wake"},

@@ -164,11 +164,12 @@ func checkGolden(t *testing.T, g golden) {
 }
 
 // TestGoldenShortRun pins the final numbers of a tenth of the canonical run:
-// the same code path (tournament of 8, two finalists, freeze, annealing),
-// fast enough for the default suite.
+// the same code path (a tournament of 4, two finalists, freeze, annealing),
+// fast enough for the default suite. (So short a tournament screens too
+// early: its winner ends with a bar missing, at 2.06 bits.)
 func TestGoldenShortRun(t *testing.T) {
-	checkGolden(t, golden{seed: 2, steps: 200000, winner: 6,
-		kl: 0.2747283143330992, nll: 3.703133280973832, gap: 0.06051033819037653})
+	checkGolden(t, golden{seed: 2, steps: 200000, winner: 0,
+		kl: 2.0571085033065151, nll: 5.4855134699472483, gap: 0.039684665893826201})
 }
 
 // TestLongCanonicalRun pins the canonical run, go run . -seed 2: the numbers
@@ -178,8 +179,8 @@ func TestLongCanonicalRun(t *testing.T) {
 	if !*long {
 		t.Skip("a long test: go test -run Long -long")
 	}
-	checkGolden(t, golden{seed: 2, steps: 2000000, winner: 4,
-		kl: 0.046010983183819895, nll: 3.4744159498245528, gap: 0.11781110984278799})
+	checkGolden(t, golden{seed: 2, steps: 2000000, winner: 2,
+		kl: 0.02914836928942266, nll: 3.4575533359301556, gap: 0.08927282098432987})
 }
 
 // TestWakeExactIsLikelihoodGradient checks the -wake exact ablation through
