@@ -15,14 +15,21 @@ type Bars struct {
 	PBar      float64 `json:"p_bar"`      // probability that each bar of the orientation is on
 }
 
-// Pixels returns the number of pixels in one image, Size².
-func (b Bars) Pixels() int { return b.Size * b.Size }
+// Name returns "bars".
+func (b *Bars) Name() string { return "bars" }
+
+// Shape returns Size×Size.
+func (b *Bars) Shape() (int, int) { return b.Size, b.Size }
+
+// Layers returns Size², 2·Size, 1: a hidden unit for each bar and a top
+// unit for the orientation, 16-8-1 for the paper's 4×4.
+func (b *Bars) Layers() []int { return []int{b.Size * b.Size, 2 * b.Size, 1} }
 
 // validate reports the first setting of b outside its range.
-func (b Bars) validate() error {
+func (b *Bars) validate() error {
 	switch {
-	case b.Size < 1 || b.Size > 16:
-		return rangeError{"size", b.Size, "between 1 and 16 (the exact support has 2·2ⁿ−2 images)"}
+	case b.Size < 1 || b.Size > 12:
+		return rangeError{"size", b.Size, "between 1 and 12 (the exact support has 2·2ⁿ−2 images)"}
 	case !(b.PVertical > 0 && b.PVertical < 1):
 		return rangeError{"p_vertical", b.PVertical, "a probability strictly between 0 and 1"}
 	case !(b.PBar > 0 && b.PBar < 1):
@@ -66,13 +73,13 @@ type barsSampler struct {
 	aBar      float64 // logit of PBar
 }
 
-// sampler returns a sampler of b.
-func (b Bars) sampler() barsSampler {
+// Sampler returns a sampler of b.
+func (b *Bars) Sampler() Sampler {
 	return barsSampler{n: b.Size, aVertical: logit(b.PVertical), aBar: logit(b.PBar)}
 }
 
-// take is the number of random bytes one image needs, at most.
-func (s barsSampler) take() int { return s.n + 1 }
+// Take returns Size + 1: one image takes that many random bytes at most.
+func (s barsSampler) Take() int { return s.n + 1 }
 
 // Sample draws one image into v (n*n,), 1 where a pixel is lit and 0
 // elsewhere. Byte n of the draw decides the orientation, then bytes 0..n−1
@@ -93,23 +100,14 @@ func (s barsSampler) Sample(src *byteSource, v []float64) {
 	}
 }
 
-// Support is a distribution given exactly as the list of its images and
-// their probabilities, each distinct image once.
-type Support struct {
-	Images []float64 // (m, V) row-major
-	P      []float64 // (m,) probabilities, summing to 1
-	V      int       // pixels per image
-	index  map[string]int
-}
-
 // Support returns the exact bars distribution. An image drawn from both
 // orientations (the blank and the all-on image) gets the sum of both
 // probabilities. For Size n there are m = 2·2ⁿ − 2 images, in a fixed order:
 // vertical bar sets by increasing bit mask, then the horizontal ones that are
 // not already listed.
-func (b Bars) Support() *Support {
+func (b *Bars) Support() *Support {
 	n := b.Size
-	sup := &Support{V: n * n, index: make(map[string]int)}
+	sup := newSupport(n * n)
 	img := make([]float64, n*n)
 	for _, vertical := range []bool{true, false} {
 		prior, first := b.PVertical, 0
@@ -132,82 +130,12 @@ func (b Bars) Support() *Support {
 	return sup
 }
 
-// add adds probability p to the image v, listing it if it is new.
-func (s *Support) add(v []float64, p float64) {
-	if k, ok := s.Index(v); ok {
-		s.P[k] += p
-		return
-	}
-	s.index[string(imageKey(v, nil))] = len(s.P)
-	s.Images = append(s.Images, v...)
-	s.P = append(s.P, p)
-}
-
-// Len returns the number of images.
-func (s *Support) Len() int { return len(s.P) }
-
-// Image returns image k (V,).
-func (s *Support) Image(k int) []float64 { return s.Images[k*s.V : (k+1)*s.V] }
-
-// Index returns the position of the image v in the support, or false if v
-// is not in it.
-func (s *Support) Index(v []float64) (int, bool) {
-	var buf [256]byte // the key of any image up to 16×16, without allocating
-	k, ok := s.index[string(imageKey(v, buf[:0]))]
-	return k, ok
-}
-
-// Counts returns how many of the images (n, V) are each image of the
-// support, and how many are none of them.
-func (s *Support) Counts(images []float64) (counts []int, outside int) {
-	counts = make([]int, s.Len())
-	for i := 0; i+s.V <= len(images); i += s.V {
-		if k, ok := s.Index(images[i : i+s.V]); ok {
-			counts[k]++
-		} else {
-			outside++
-		}
-	}
-	return counts, outside
-}
-
-// Marginals returns each pixel's probability of being lit, (V,).
-func (s *Support) Marginals() []float64 {
-	m := make([]float64, s.V)
-	for k, p := range s.P {
-		for i, x := range s.Image(k) {
-			m[i] += p * x
-		}
-	}
-	return m
-}
-
-// Entropy returns H(p) = −Σ p log₂ p in bits.
-func (s *Support) Entropy() float64 {
-	h := 0.0
-	for _, q := range s.P {
-		if q > 0 {
-			h -= q * math.Log2(q)
-		}
-	}
-	return h
-}
-
-// imageKey appends the binary image v to key, one byte per pixel, and
-// returns it: converted to a string, a map key.
-func imageKey(v []float64, key []byte) []byte {
-	for _, x := range v {
-		key = append(key, byte(x))
-	}
-	return key
-}
-
 // BarsLearned returns how many of the 2·Size bars are drawn by some unit of
 // layer 1 on its own: with that unit alone on in layer 1, every pixel of the
 // bar is more likely on than off, and every other pixel more likely off.
-func (b Bars) BarsLearned(net *Net) int {
+func (b *Bars) BarsLearned(net *Net) int {
 	n, V, n1 := b.Size, net.Sizes[0], net.Sizes[1]
-	if V != b.Pixels() {
+	if V != n*n {
 		return 0
 	}
 	gw, gb := net.Links[0].GenW, net.Links[0].GenB

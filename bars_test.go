@@ -58,8 +58,8 @@ func TestSupport(t *testing.T) {
 func TestSampleMatchesSupport(t *testing.T) {
 	sup := bars4.Support()
 	const n = 400000
-	s := bars4.sampler()
-	src := newByteSource(rand.New(rand.NewPCG(7, 7)), s.take())
+	s := bars4.Sampler()
+	src := newByteSource(rand.New(rand.NewPCG(7, 7)), s.Take())
 	images := make([]float64, n*16)
 	for i := 0; i < n; i++ {
 		s.Sample(src, images[i*16:(i+1)*16])

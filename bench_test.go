@@ -15,7 +15,7 @@ import (
 // doing.
 func benchCandidate(sizes []int, n int) *candidate {
 	rc := tunedRecipe()
-	t := &Trainer{Data: Bars{Size: n, PVertical: 2.0 / 3, PBar: 0.2}, Sizes: sizes, Recipe: rc}
+	t := &Trainer{Data: &Bars{Size: n, PVertical: 2.0 / 3, PBar: 0.2}, Sizes: sizes, Recipe: rc}
 	c := t.newCandidate(1, 0, nil) // the tuned recipe's visible biases need no marginals
 	rc.setRates(&c.m.Rates, rc.Steps/2, rc.Steps)
 	return c
@@ -67,7 +67,7 @@ func benchWakeSleep(b *testing.B, sizes []int, n int) {
 	perIter(b, k, "ns/iter")
 	var data *Bars
 	if n == 4 {
-		data = &Bars{Size: 4, PVertical: 2.0 / 3, PBar: 0.2}
+		data = bars4
 	}
 	checkNet(b, c.m.Net, data)
 }
@@ -115,9 +115,9 @@ func BenchmarkSleep(b *testing.B) {
 // BenchmarkSampleBars times drawing one 4×4 image, and checks that the last
 // one drawn is in the support and has bars of one orientation only.
 func BenchmarkSampleBars(b *testing.B) {
-	data := Bars{Size: 4, PVertical: 2.0 / 3, PBar: 0.2}
-	s := data.sampler()
-	src := newByteSource(rand.New(rand.NewPCG(1, 0)), s.take())
+	data := &Bars{Size: 4, PVertical: 2.0 / 3, PBar: 0.2}
+	s := data.Sampler()
+	src := newByteSource(rand.New(rand.NewPCG(1, 0)), s.Take())
 	v := make([]float64, 16)
 	b.ReportAllocs()
 	k := 0
@@ -147,7 +147,7 @@ func BenchmarkSampleBars(b *testing.B) {
 // gap and mass outside the support over the 30 support images and 512
 // latent configurations), on the hand-set ideal net, whose KL must be ≈ 0.
 func BenchmarkExactKL(b *testing.B) {
-	data := Bars{Size: 4, PVertical: 2.0 / 3, PBar: 0.2}
+	data := &Bars{Size: 4, PVertical: 2.0 / 3, PBar: 0.2}
 	ev, err := NewEvaluator([]int{16, 8, 1}, data.Support())
 	if err != nil {
 		b.Fatal(err)
@@ -190,7 +190,7 @@ func naiveBit(r *rand.Rand, p float64) float64 {
 }
 
 // step runs one wake-sleep iteration on an image drawn from data.
-func (m *naiveMachine) step(r *rand.Rand, data Bars) {
+func (m *naiveMachine) step(r *rand.Rand, data *Bars) {
 	var v [16]float64
 	vertical := r.Float64() < data.PVertical
 	for k := 0; k < 4; k++ {
@@ -275,7 +275,7 @@ func (m *naiveMachine) step(r *rand.Rand, data Bars) {
 // BenchmarkWakeSleep is measured in the same run. Its check: the KL of its
 // trained generative net, copied into a Net, falls below 2 bits.
 func BenchmarkWakeSleepNaive(b *testing.B) {
-	data := Bars{Size: 4, PVertical: 2.0 / 3, PBar: 0.2}
+	data := &Bars{Size: 4, PVertical: 2.0 / 3, PBar: 0.2}
 	r := rand.New(rand.NewPCG(1, 0))
 	rc := plainRecipe()
 	m := &naiveMachine{eps: rc.LRGen}
@@ -308,14 +308,14 @@ func BenchmarkWakeSleepNaive(b *testing.B) {
 	}
 	copy(n.Links[0].GenB, m.bv[:])
 	copy(n.Links[1].GenB, m.bh[:])
-	checkNet(b, n, &data)
+	checkNet(b, n, data)
 }
 
 // BenchmarkFigures draws and encodes every figure and the GIF for a run of
 // the canonical size: 41 snapshots of a 16-8-1 net on 4×4 bars. It checks
 // that the GIF has one frame per snapshot.
 func BenchmarkFigures(b *testing.B) {
-	res := &Results{Data: Bars{Size: 4, PVertical: 2.0 / 3, PBar: 0.2}, Recipe: tunedRecipe(), StepsRun: 2000000}
+	res := &Results{Task: "bars", Data: &Bars{Size: 4, PVertical: 2.0 / 3, PBar: 0.2}, Recipe: tunedRecipe(), StepsRun: 2000000}
 	ev, err := NewEvaluator([]int{16, 8, 1}, res.Data.Support())
 	if err != nil {
 		b.Fatal(err)

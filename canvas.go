@@ -172,15 +172,17 @@ func (c canvas) textUp(x, y int, s string, scale int, col color.RGBA) {
 	}
 }
 
-// image draws n×n values, row-major, with its top left at (x, y), each
-// pixel a square of side px in the colour colour(value), and a border.
-func (c canvas) image(x, y int, v []float64, n, px int, colour func(float64) color.RGBA) {
-	for i := 0; i < n; i++ {
-		for j := 0; j < n; j++ {
-			c.fill(x+j*px, y+i*px, x+(j+1)*px, y+(i+1)*px, colour(v[i*n+j]))
+// image draws the values v (g.rows, g.cols), row-major, with its top left
+// at (x, y), each pixel a square of side g.px in the colour colour(value),
+// and a border.
+func (c canvas) image(x, y int, v []float64, g grid, colour func(float64) color.RGBA) {
+	px := g.px
+	for i := 0; i < g.rows; i++ {
+		for j := 0; j < g.cols; j++ {
+			c.fill(x+j*px, y+i*px, x+(j+1)*px, y+(i+1)*px, colour(v[i*g.cols+j]))
 		}
 	}
-	c.frame(x-1, y-1, x+n*px+1, y+n*px+1, cellInk)
+	c.frame(x-1, y-1, x+g.cols*px+1, y+g.rows*px+1, cellInk)
 }
 
 // colourBar draws a vertical colour scale of height h at (x, y) from the

@@ -5,6 +5,9 @@ import (
 	"math"
 	"math/bits"
 	"math/rand/v2"
+	"runtime"
+	"slices"
+	"sync"
 )
 
 // maxLatentBits caps exact evaluation at 2²⁴ joint hidden configurations:
@@ -170,26 +173,81 @@ func sumSoftplus(a []float64) float64 {
 	return s
 }
 
-// Eval holds the exact quantities of a net against a data distribution, in
-// bits unless said otherwise.
+// Eval holds the quantities of a net against a data distribution, in bits
+// unless said otherwise: exact where the hidden layers can be enumerated,
+// else estimated.
 type Eval struct {
 	KL      float64 `json:"kl_bits"`              // KL[p_data ‖ p_model] = Σ p_data(v) log₂(p_data(v)/p_model(v))
 	NLL     float64 `json:"nll_bits"`             // −Σ p_data(v) log₂ p_model(v): the cross-entropy, ≥ H(p_data)
 	Entropy float64 `json:"entropy_bits"`         // H(p_data)
 	Gap     float64 `json:"recognition_gap_bits"` // E_{p_data}[KL(q(h|v) ‖ p(h|v))]: free energy minus NLL, the cost of the recognition net
 	Outside float64 `json:"mass_outside_support"` // 1 − Σ over the support of p_model(v): probability the model puts elsewhere
+	Exact   bool    `json:"exact"`                // by enumeration; false: importance-sampled estimates (Estimator)
 }
 
-// Evaluator computes the exact marginal probabilities p_model(v) of a fixed
-// set of images, and the free energies of the recognition net on them, by
-// enumerating every joint configuration of the hidden layers.
-type Evaluator struct {
+// marginals holds log p_model(v) of the images of a support, exact or
+// estimated, and what follows from them.
+type marginals struct {
 	data *Support  // the images and their probabilities under the data
-	LogP []float64 // (m,) log p_model(image) in nats, after Evaluate or LogMarginals
+	LogP []float64 // (m,) log p_model(image) in nats
+}
+
+// KL returns KL[p_data ‖ p_model] = Σ_v p_data(v) log₂(p_data(v)/p_model(v))
+// in bits from LogP.
+func (mg *marginals) KL() float64 {
+	kl := 0.0
+	for k, p := range mg.data.P {
+		kl += p * (math.Log(p) - mg.LogP[k])
+	}
+	return kl / math.Ln2
+}
+
+// LogLikelihood returns Σ_k counts[k]·LogP[k] in nats: the log-likelihood of
+// a batch of training images that contains image k of the support counts[k]
+// times.
+func (mg *marginals) LogLikelihood(counts []int) float64 {
+	ll := 0.0
+	for k, c := range counts {
+		if c > 0 {
+			ll += float64(c) * mg.LogP[k]
+		}
+	}
+	return ll
+}
+
+// eval returns the diagnostics that follow from LogP and the free energies
+// free (m,) in nats.
+func (mg *marginals) eval(free []float64, exact bool) Eval {
+	e := Eval{KL: mg.KL(), Entropy: mg.data.Entropy(), Exact: exact}
+	e.NLL = e.KL + e.Entropy
+	inside := 0.0
+	for k, p := range mg.data.P {
+		inside += math.Exp(mg.LogP[k])
+		e.Gap += p * (free[k] + mg.LogP[k])
+	}
+	e.Gap /= math.Ln2
+	e.Outside = math.Max(0, 1-inside)
+	return e
+}
+
+// evaluator is what training needs of an evaluation, exact (Evaluator) or
+// importance-sampled (Estimator).
+type evaluator interface {
+	Evaluate(net *Net) Eval      // every diagnostic; sets the log marginals
+	LogMarginals(net *Net)       // the log marginals alone
+	KL() float64                 // from the log marginals
+	LogLikelihood([]int) float64 // from the log marginals
+}
+
+// Evaluator computes the exact marginal probabilities p_model(v) of the
+// images of a support, and the free energies of the recognition net on them,
+// by enumerating every joint configuration of the hidden layers.
+type Evaluator struct {
+	marginals
 	Free []float64 // (m,) free energy −Σ_h q(h|v) log(p(h,v)/q(h|v)) in nats, after Evaluate
 
-	e   *enumerator
-	dot []float64 // (m,) Σ_i v_i a_i for the current configuration
+	parts []*enumerator // one walk over the configurations per part of the images, run concurrently
+	dot   []float64     // (m,) Σ_i v_i a_i for the current configuration
 	d   []float64 // (m, n1) Σ_i v_i GenW0[j,i]: change of dot when unit j of layer 1 flips
 	r1  []float64 // (m, n1) recognition input of layer 1 for each image
 	lq1 []float64 // (m,) log q(h1 | v) for the current configuration
@@ -207,14 +265,26 @@ func NewEvaluator(sizes []int, data *Support) (*Evaluator, error) {
 		return nil, fmt.Errorf("evaluator: the images have %d pixels, the net %d visible units", data.V, sizes[0])
 	}
 	m, n1 := data.Len(), sizes[1]
-	return &Evaluator{
-		data: data,
-		LogP: make([]float64, m), Free: make([]float64, m),
-		e:   newEnumerator(sizes),
+	ev := &Evaluator{
+		marginals: marginals{data: data, LogP: make([]float64, m)}, Free: make([]float64, m),
 		dot: make([]float64, m), d: make([]float64, m*n1), r1: make([]float64, m*n1),
 		lq1: make([]float64, m), mx: make([]float64, m), sum: make([]float64, m),
-	}, nil
+	}
+	h, _ := latentBits(sizes)
+	parts := 1
+	if float64(m)*math.Exp2(float64(h)) >= parallelWork {
+		parts = min(runtime.GOMAXPROCS(0), m)
+	}
+	for range parts {
+		ev.parts = append(ev.parts, newEnumerator(sizes))
+	}
+	return ev, nil
 }
+
+// parallelWork is the size of an evaluation (images × configurations) from
+// which it is split over the cores: below it, starting goroutines costs
+// more than it saves (16-8-1 on the bars is 30 × 512).
+const parallelWork = 1 << 20
 
 // LogMarginals sets ev.LogP to log p_model of every image, in nats.
 func (ev *Evaluator) LogMarginals(net *Net) {
@@ -225,39 +295,7 @@ func (ev *Evaluator) LogMarginals(net *Net) {
 // outside the support for net, and leaves LogP and Free set.
 func (ev *Evaluator) Evaluate(net *Net) Eval {
 	ev.enumerate(net, true)
-	e := Eval{KL: ev.KL(), Entropy: ev.data.Entropy()}
-	e.NLL = e.KL + e.Entropy
-	inside := 0.0
-	for k, p := range ev.data.P {
-		inside += math.Exp(ev.LogP[k])
-		e.Gap += p * (ev.Free[k] + ev.LogP[k])
-	}
-	e.Gap /= math.Ln2
-	e.Outside = math.Max(0, 1-inside)
-	return e
-}
-
-// KL returns KL[p_data ‖ p_model] in bits from LogP, after LogMarginals or
-// Evaluate.
-func (ev *Evaluator) KL() float64 {
-	kl := 0.0
-	for k, p := range ev.data.P {
-		kl += p * (math.Log(p) - ev.LogP[k])
-	}
-	return kl / math.Ln2
-}
-
-// LogLikelihood returns Σ_k counts[k]·LogP[k] in nats: the exact
-// log-likelihood of a batch of training images that contains image k of the
-// support counts[k] times.
-func (ev *Evaluator) LogLikelihood(counts []int) float64 {
-	ll := 0.0
-	for k, c := range counts {
-		if c > 0 {
-			ll += float64(c) * ev.LogP[k]
-		}
-	}
-	return ll
+	return ev.eval(ev.Free, true)
 }
 
 // enumerate fills LogP, and Free when free is set, by one pass over every
@@ -291,18 +329,37 @@ func (ev *Evaluator) enumerate(net *Net, free bool) {
 		}
 		ev.mx[k], ev.sum[k], ev.Free[k] = math.Inf(-1), 0, 0
 	}
-	ev.e.run(net, func(_ uint64, flip1 int, on bool, lph, spv, lqUp float64) {
+	// Each part walks every configuration for its own images; an image's
+	// sums are added in the same order whatever the parts, so the result
+	// does not depend on the number of cores.
+	P := len(ev.parts)
+	var wg sync.WaitGroup
+	for p, e := range ev.parts {
+		lo, hi := p*m/P, (p+1)*m/P
+		wg.Go(func() { ev.walk(e, net, lo, hi, free) })
+	}
+	wg.Wait()
+	for k := 0; k < m; k++ {
+		ev.LogP[k] = ev.mx[k] + math.Log(ev.sum[k])
+	}
+}
+
+// walk runs the enumerator e over every hidden configuration of net and
+// accumulates the sums of enumerate for the images lo to hi−1.
+func (ev *Evaluator) walk(e *enumerator, net *Net, lo, hi int, free bool) {
+	n1 := net.Sizes[1]
+	e.run(net, func(_ uint64, flip1 int, on bool, lph, spv, lqUp float64) {
 		if flip1 >= 0 {
 			sign := -1.0
 			if on {
 				sign = 1
 			}
-			for k := 0; k < m; k++ {
+			for k := lo; k < hi; k++ {
 				ev.dot[k] += sign * ev.d[k*n1+flip1]
 				ev.lq1[k] += sign * ev.r1[k*n1+flip1]
 			}
 		}
-		for k := 0; k < m; k++ {
+		for k := lo; k < hi; k++ {
 			lj := lph + ev.dot[k] - spv
 			if lj <= ev.mx[k] {
 				ev.sum[k] += exp(lj - ev.mx[k])
@@ -318,9 +375,6 @@ func (ev *Evaluator) enumerate(net *Net, free bool) {
 			}
 		}
 	})
-	for k := 0; k < m; k++ {
-		ev.LogP[k] = ev.mx[k] + math.Log(ev.sum[k])
-	}
 }
 
 // dotOn returns Σ_i x_i w_i for binary x (n,), adding only where x_i is 1.
@@ -389,4 +443,115 @@ func (p *Posterior) Sample(net *Net, v []float64, r *rand.Rand, set func(l, i in
 	for b := 0; b < p.e.h; b++ {
 		set(p.e.layer[b], p.e.unit[b], pick>>b&1 == 1)
 	}
+}
+
+// Estimator estimates log p_model(v) for the images of a support by
+// importance sampling with K samples from the recognition net:
+//
+//	log p̂(v) = log (1/K) Σ_k p(h_k, v) / q(h_k | v),   h_k ~ q(h | v).
+//
+// p̂(v) is unbiased for p(v), so E[log p̂(v)] ≤ log p(v) by Jensen's
+// inequality: a stochastic lower bound that tightens as K grows (the
+// importance-weighted bound of Burda, Grosse & Salakhutdinov, ICLR 2016).
+// It serves where the hidden layers are too large to enumerate.
+type Estimator struct {
+	marginals
+	K    int
+	Err  []float64 // (m,) standard error of each LogP, by the delta method
+	Free []float64 // (m,) the free energy E_q[log q(h|v) − log p(h, v)], estimated from the same samples
+
+	m   *Machine    // draws h ~ q(h | v)
+	src *byteSource // the estimator's own random stream
+	lw  []float64   // (K,) log p(h_k, v) − log q(h_k | v) of one image
+	a   []float64   // scratch: the generative input of one layer
+}
+
+// NewEstimator returns an estimator with K samples per image of data for
+// nets of the given sizes, drawing from r.
+func NewEstimator(sizes []int, data *Support, K int, r *rand.Rand) *Estimator {
+	m := data.Len()
+	return &Estimator{
+		marginals: marginals{data: data, LogP: make([]float64, m)}, K: K,
+		Err: make([]float64, m), Free: make([]float64, m),
+		m: NewMachine(NewNet(sizes)), src: newByteSource(r, slices.Max(sizes)),
+		lw: make([]float64, K), a: make([]float64, slices.Max(sizes)),
+	}
+}
+
+// LogMarginals sets LogP, Err and Free for net.
+func (es *Estimator) LogMarginals(net *Net) {
+	es.m.Net = net
+	K := float64(es.K)
+	for k := range es.data.Len() {
+		v := es.data.Image(k)
+		for s := range es.lw {
+			es.m.Recognize(v, es.src)
+			es.lw[s] = es.logJoint(net) - es.logQ()
+		}
+		mx := slices.Max(es.lw)
+		sum, sum2, mean := 0.0, 0.0, 0.0
+		for _, x := range es.lw {
+			w := math.Exp(x - mx)
+			sum += w
+			sum2 += w * w
+			mean += x / K
+		}
+		avg := sum / K
+		es.LogP[k] = mx + math.Log(avg)
+		// se(log p̂) ≈ se(p̂)/p̂ = sd(w)/(√K · mean w)
+		es.Err[k] = math.Sqrt(math.Max(0, sum2/K-avg*avg)/math.Max(K-1, 1)) / avg
+		es.Free[k] = -mean
+	}
+}
+
+// Evaluate returns the diagnostics of net estimated from LogMarginals: the
+// KL and NLL from log p̂, the recognition gap as the estimated free energy
+// minus −log p̂, the mass outside the support from Σ p̂. They are marked
+// not exact.
+func (es *Estimator) Evaluate(net *Net) Eval {
+	es.LogMarginals(net)
+	return es.eval(es.Free, false)
+}
+
+// NLLErr returns the standard error of the estimated NLL, in bits:
+// √(Σ_v p_data(v)² se(log p̂(v))²) / ln 2.
+func (es *Estimator) NLLErr() float64 {
+	s := 0.0
+	for k, p := range es.data.P {
+		s += p * p * es.Err[k] * es.Err[k]
+	}
+	return math.Sqrt(s) / math.Ln2
+}
+
+// logJoint returns log p(h, v) in nats for the machine's current states.
+func (es *Estimator) logJoint(net *Net) float64 {
+	lay := es.m.lay
+	top := len(lay) - 1
+	lp := bernoulliLog(lay[top].s, net.TopBias)
+	for l := 0; l < top; l++ {
+		a := es.a[:len(lay[l].s)]
+		addRows(a, net.Links[l].GenB, net.Links[l].GenW, lay[l+1].on)
+		lp += bernoulliLog(lay[l].s, a)
+	}
+	return lp
+}
+
+// logQ returns log q(h | v) in nats for the machine's current states, from
+// the recognition inputs that Recognize left in each layer.
+func (es *Estimator) logQ() float64 {
+	lq := 0.0
+	for _, u := range es.m.lay[1:] {
+		lq += bernoulliLog(u.s, u.a)
+	}
+	return lq
+}
+
+// bernoulliLog returns Σ_i log p(s_i | a_i) = Σ_i s_i·a_i − softplus(a_i)
+// for binary states s (n,) and total inputs a (n,).
+func bernoulliLog(s, a []float64) float64 {
+	l := 0.0
+	for i, x := range a {
+		l += s[i]*x - softplus(x)
+	}
+	return l
 }

@@ -65,6 +65,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -85,10 +86,14 @@ var (
 	seedFlag    = flag.Uint64("seed", 2, "random seed of the run")
 	seedsFlag   = flag.String("seeds", "", "run seeds `A-B` at once on every core, each into out/seed-N/")
 	recipeFlag  = flag.String("recipe", "tuned", "the recipe the learning flags start from: "+strings.Join(recipeNames(), " or "))
-	layersFlag  = flag.String("layers", "16,8,1", "units per layer, visible first")
-	sizeFlag    = flag.Int("size", 4, "side of the square bar images")
-	pVertFlag   = flag.Float64("p-vertical", 2.0/3, "prior probability of vertical bars")
-	pBarFlag    = flag.Float64("p-bar", 0.2, "probability that each bar of the chosen orientation is on")
+	taskFlag    = flag.String("task", "bars", "what to learn: "+strings.Join(taskNames, ", ")+" (see the package documentation)")
+	layersFlag  = flag.String("layers", "", "units per layer, visible first (default: the task's, 16,8,1 for the 4×4 bars)")
+	sizeFlag    = flag.Int("size", 4, "bars: side of the square images")
+	pVertFlag   = flag.Float64("p-vertical", 2.0/3, "bars: prior probability of vertical bars")
+	pBarFlag    = flag.Float64("p-bar", 0.2, "bars: probability that each bar of the chosen orientation is on")
+	widthFlag   = flag.Int("width", 8, "shifter: pixels per row")
+	pOnFlag     = flag.Float64("p-on", 0.2, "shifter: probability that each pixel of the bottom row is on")
+	isFlag      = flag.Int("is-samples", 0, "importance samples per image for an estimated NLL (default: none where exact values exist, else 100)")
 	lrFlag      = flag.Float64("lr", 0, "step size of both phases (sets -lr-gen and -lr-rec)")
 	initVisFlag = flag.String("init-bias-visible", biasText(tunedRecipe()),
 		"initial generative visible biases: a number, or marginal for the logit of each pixel's marginal"+recipeNote(biasText))
@@ -309,7 +314,16 @@ func configure() (*config, error) {
 	set := map[string]bool{}
 	flag.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	c := &config{seed: *seedFlag, out: *outFlag, from: *fromFlag, fps: *fpsFlag, quiet: *quietFlag}
-	c.train.Data = Bars{Size: *sizeFlag, PVertical: *pVertFlag, PBar: *pBarFlag}
+	switch *taskFlag {
+	case "bars":
+		c.train.Data = &Bars{Size: *sizeFlag, PVertical: *pVertFlag, PBar: *pBarFlag}
+	case "shifter":
+		c.train.Data = &Shifter{Width: *widthFlag, POn: *pOnFlag}
+	case "world3":
+		c.train.Data = &World3{}
+	default:
+		return nil, badFlag("-task %q: must be %s", *taskFlag, strings.Join(taskNames, ", "))
+	}
 	if err := c.train.Data.validate(); err != nil {
 		return nil, flagError(err)
 	}
@@ -320,6 +334,8 @@ func configure() (*config, error) {
 		return nil, badFlag("-out: must name a folder")
 	case *snapFlag < 0:
 		return nil, badFlag("-snapshot-every %d: must be at least 0", *snapFlag)
+	case *isFlag < 0:
+		return nil, badFlag("-is-samples %d: must be at least 0", *isFlag)
 	}
 	if c.from != "" {
 		if _, err := os.Stat(filepath.Join(c.from, snapshotsFile)); err != nil {
@@ -335,9 +351,19 @@ func configure() (*config, error) {
 		return nil, flagError(err)
 	}
 	c.train.Recipe = *rc
-	c.train.SnapshotEvery = *snapFlag
-	if c.train.Sizes, err = parseLayers(*layersFlag, c.train.Data.Pixels()); err != nil {
-		return nil, err
+	c.train.SnapshotEvery, c.train.ISSamples = *snapFlag, *isFlag
+	c.train.Sizes = c.train.Data.Layers()
+	if *layersFlag != "" {
+		if c.train.Sizes, err = parseLayers(*layersFlag, c.train.Sizes); err != nil {
+			return nil, err
+		}
+	}
+	if every := boundedSpacing(&c.train); !set["snapshot-every"] && every > c.train.SnapshotEvery {
+		c.train.SnapshotEvery = every
+		if !c.quiet {
+			fmt.Fprintf(os.Stderr, "helmholtz: exact evaluation of %s is costly here: a snapshot every %d iterations (-snapshot-every chooses)\n",
+				joinInts(c.train.Sizes, "-"), every)
+		}
 	}
 	if *seedsFlag != "" {
 		if c.seeds, err = parseSeeds(*seedsFlag); err != nil {
@@ -421,26 +447,49 @@ func flagError(err error) error {
 	return usageError{err.Error()}
 }
 
+// evalBudget bounds the work of a run's evaluations, in images × hidden
+// configurations summed over its snapshots: about 3 s on 2 cores.
+const evalBudget = 1e9
+
+// boundedSpacing returns the smallest snapshot spacing, in whole 10,000s of
+// iterations, that keeps the exact evaluations of a run within evalBudget,
+// or 0 when they are cheap enough or cannot be enumerated (the estimate is
+// cheap).
+func boundedSpacing(t *Trainer) int {
+	h, err := latentBits(t.Sizes)
+	if err != nil {
+		return 0
+	}
+	cost := float64(t.Data.Support().Len()) * math.Exp2(float64(h))
+	evals := int(evalBudget / cost)
+	if evals >= t.Recipe.Steps/max(t.SnapshotEvery, 1) {
+		return 0
+	}
+	return (t.Recipe.Steps/max(evals, 2)/10000 + 1) * 10000
+}
+
+// maxHidden bounds the units of a layer: enough for any task here, small
+// enough that a mistyped size fails at once rather than in training.
+const maxHidden = 4096
+
 // parseLayers parses -layers, a comma-separated list of layer sizes, visible
-// first, whose first entry must be the number of pixels and whose hidden
-// layers must be small enough to evaluate exactly.
-func parseLayers(s string, pixels int) ([]int, error) {
+// first, whose first entry must be the number of pixels, the first entry of
+// the task's default layers def.
+func parseLayers(s string, def []int) ([]int, error) {
 	var sizes []int
 	for _, f := range strings.Split(s, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < 1 {
-			return nil, badFlag("-layers %q: %q is not a layer size (a whole number ≥ 1)", s, f)
+		if err != nil || n < 1 || n > maxHidden {
+			return nil, badFlag("-layers %q: %q is not a layer size (a whole number from 1 to %d)", s, f, maxHidden)
 		}
 		sizes = append(sizes, n)
 	}
 	if len(sizes) < 2 {
-		return nil, badFlag("-layers %q: needs a visible layer and at least one hidden layer", s)
+		return nil, badFlag("-layers %q: needs a visible layer and at least one hidden layer, e.g. %s", s, joinInts(def, ","))
 	}
-	if sizes[0] != pixels {
-		return nil, badFlag("-layers %q: the visible layer has %d units but the images have %d pixels", s, sizes[0], pixels)
-	}
-	if _, err := latentBits(sizes); err != nil {
-		return nil, badFlag("-layers %q: %v", s, err)
+	if sizes[0] != def[0] {
+		return nil, badFlag("-layers %q: the visible layer has %d units but the images have %d pixels; start it with %d (the task's default is -layers %s)",
+			s, sizes[0], def[0], def[0], joinInts(def, ","))
 	}
 	return sizes, nil
 }

@@ -77,7 +77,12 @@ func TestBadUsage(t *testing.T) {
 		{[]string{"-layers", "15,8,1"}, "-layers"},
 		{[]string{"-layers", "16"}, "-layers"},
 		{[]string{"-layers", "16,x"}, "-layers"},
-		{[]string{"-layers", "256,32,1", "-size", "16"}, "2^33"},
+		{[]string{"-layers", "256,32,1", "-size", "16"}, "-size"},
+		{[]string{"-size", "5", "-layers", "16,8,1"}, "25,10,1"},
+		{[]string{"-task", "dice"}, "-task"},
+		{[]string{"-task", "shifter", "-width", "1"}, "-width"},
+		{[]string{"-task", "shifter", "-p-on", "0"}, "-p-on"},
+		{[]string{"-is-samples", "-1"}, "-is-samples"},
 		{[]string{"-p-bar", "1"}, "-p-bar"},
 		{[]string{"-p-vertical", "0"}, "-p-vertical"},
 		{[]string{"-size", "0"}, "-size"},
@@ -245,7 +250,7 @@ func TestInterrupt(t *testing.T) {
 	if !strings.Contains(errb.String(), "interrupted") {
 		t.Errorf("stderr %q does not say the run was interrupted", errb.String())
 	}
-	var res Results
+	res := Results{Data: &Bars{}}
 	b, err := os.ReadFile(filepath.Join(dir, "o", "results.json"))
 	if err != nil {
 		t.Fatal(err)

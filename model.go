@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -237,14 +238,18 @@ type Results struct {
 	Format        string            `json:"format"`  // resultsFormat
 	Version       int               `json:"version"` // resultsVersion
 	Seed          uint64            `json:"seed"`
-	Data          Bars              `json:"data"`
+	Task          string            `json:"task"` // "bars", "shifter" or "world3"
+	Data          Task              `json:"data"` // the task's settings
 	Layers        []int             `json:"layers"` // units per layer, visible first
 	Recipe        Recipe            `json:"recipe"`
 	SnapshotEvery int               `json:"snapshot_every"`
 	StepsRun      int               `json:"steps_run"` // iterations of all candidates together
 	Interrupted   bool              `json:"interrupted"`
-	Eval                            // the final kl_bits, nll_bits, entropy_bits, recognition_gap_bits, mass_outside_support
+	Eval                            // the final kl_bits, nll_bits, entropy_bits, recognition_gap_bits, mass_outside_support, exact
 	BarsLearned   int               `json:"bars_learned"`
+	ISSamples     int               `json:"is_samples"`         // importance samples per image, 0 if none
+	NLLIS         *float64          `json:"nll_is_bits"`        // the importance-sampled NLL, null if none
+	NLLISErr      *float64          `json:"nll_is_stderr_bits"` // its standard error
 	InitialKL     float64           `json:"initial_kl_bits"`
 	Candidates    []CandidateResult `json:"candidates"` // the tournament, null for a single run
 	Winner        *int              `json:"winner"`     // the kept candidate's stream, null for a single run
@@ -256,10 +261,14 @@ type Results struct {
 func newResults(t *Trainer, run *Run) *Results {
 	f := run.Final()
 	r := &Results{
-		Format: resultsFormat, Version: resultsVersion, Seed: run.Seed, Data: t.Data, Layers: t.Sizes,
+		Format: resultsFormat, Version: resultsVersion, Seed: run.Seed, Task: t.Data.Name(), Data: t.Data, Layers: t.Sizes,
 		Recipe: t.Recipe, SnapshotEvery: t.SnapshotEvery, StepsRun: run.StepsRun, Interrupted: run.Interrupted,
 		Eval: f.Eval, BarsLearned: f.BarsLearned, InitialKL: run.Snapshots[0].KL, Candidates: run.Candidates,
 		TrainSeconds: run.Seconds, NsPerIter: run.Seconds * 1e9 / float64(max(run.StepsRun, 1)),
+		NLLIS: run.NLLIS, NLLISErr: run.NLLISErr,
+	}
+	if run.NLLIS != nil {
+		r.ISSamples = cmp.Or(t.ISSamples, defaultISSamples)
 	}
 	if run.Candidates != nil {
 		r.Winner = &run.Winner
@@ -308,7 +317,8 @@ func (r *Results) table() string {
 	row("Metric", "Value")
 	b.WriteString("|------------------------------------|-------|\n")
 	row("Seed", strconv.FormatUint(r.Seed, 10))
-	row("Architecture", archString(r.Layers)+" (visible-hidden-top), sigmoid belief net")
+	row("Task", r.Task)
+	row("Architecture", joinInts(r.Layers, "-")+" ("+layerNames(len(r.Layers))+"), sigmoid belief net")
 	row("Recipe", rc.Name)
 	iters := fmt.Sprintf("%d", r.StepsRun)
 	if r.Interrupted {
@@ -339,24 +349,52 @@ func (r *Results) table() string {
 	if rc.Wake == "exact" {
 		row("Wake latents", "exact posterior (ablation)")
 	}
-	row("Final KL[p_data‖p_model]", fmt.Sprintf("%.4f bits", r.KL))
-	row("Final NLL of p_data under model", fmt.Sprintf("%.4f bits", r.NLL))
+	how := ""
+	if !r.Exact {
+		how = fmt.Sprintf(" (estimated: %d importance samples per image)", r.ISSamples)
+	}
+	row("Final KL[p_data‖p_model]", fmt.Sprintf("%.4f bits%s", r.KL, how))
+	row("Final NLL of p_data under model", fmt.Sprintf("%.4f bits%s", r.NLL, how))
+	if r.NLLIS != nil && r.Exact {
+		row("NLL, importance-sampled", fmt.Sprintf("%.4f ± %.4f bits (%d samples per image)", *r.NLLIS, *r.NLLISErr, r.ISSamples))
+	}
 	row("Entropy H(p_data)", fmt.Sprintf("%.4f bits", r.Entropy))
-	row("Recognition gap E[KL(q‖p(h|v))]", fmt.Sprintf("%.4f bits", r.Gap))
+	row("Recognition gap E[KL(q‖p(h|v))]", fmt.Sprintf("%.4f bits%s", r.Gap, how))
 	row("Mass outside the support", fmt.Sprintf("%.4f", r.Outside))
-	row("Bars learned", fmt.Sprintf("%d of %d", r.BarsLearned, 2*r.Data.Size))
+	if _, ok := r.Data.(interface{ BarsLearned(*Net) int }); ok {
+		row("Bars learned", fmt.Sprintf("%d of %d", r.BarsLearned, barsOf(r.Data)))
+	}
 	row("Initial KL (random init)", fmt.Sprintf("%.4f bits", r.InitialKL))
 	row("Training time", fmt.Sprintf("%.2f s (%.0f ns/iteration, snapshots included)", r.TrainSeconds, r.NsPerIter))
 	return b.String()
 }
 
-// archString writes layer sizes visible first, as 16-8-1.
-func archString(sizes []int) string {
-	s := make([]string, len(sizes))
-	for i, n := range sizes {
+// barsOf returns how many bars a task made of bars has.
+func barsOf(t Task) int {
+	rows, cols := t.Shape()
+	return rows + cols
+}
+
+// layerNames names the layers of a net with n layers, visible first:
+// visible-hidden-top, or visible-hidden for a net of two layers.
+func layerNames(n int) string {
+	names := []string{"visible"}
+	for i := 1; i < n-1; i++ {
+		names = append(names, "hidden")
+	}
+	if n > 2 {
+		return strings.Join(append(names, "top"), "-")
+	}
+	return strings.Join(append(names, "hidden"), "-")
+}
+
+// joinInts writes whole numbers with a separator, as 16-8-1.
+func joinInts(x []int, sep string) string {
+	s := make([]string, len(x))
+	for i, n := range x {
 		s[i] = strconv.Itoa(n)
 	}
-	return strings.Join(s, "-")
+	return strings.Join(s, sep)
 }
 
 // summarize gathers the seeds that finished (nil results are skipped).
@@ -415,15 +453,24 @@ func writeTrajectory(w io.Writer, snaps []Snapshot, batch int) error {
 // loadRun reads a saved run's results.json and snapshots.json from dir and
 // checks its model.json, for redrawing its figures.
 func loadRun(dir string) (*Results, []Snapshot, error) {
-	var res Results
-	if err := readJSON(filepath.Join(dir, resultsFile), resultsFormat, resultsVersion, &res); err != nil {
+	path := filepath.Join(dir, resultsFile)
+	var head struct {
+		Task string          `json:"task"`
+		Data json.RawMessage `json:"data"`
+	}
+	if err := readJSON(path, resultsFormat, resultsVersion, &head); err != nil {
 		return nil, nil, err
 	}
-	if err := res.Data.validate(); err != nil {
-		return nil, nil, fmt.Errorf("%s: data: %v", filepath.Join(dir, resultsFile), err)
+	task, err := decodeTask(head.Task, head.Data)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: data: %v", path, err)
+	}
+	res := Results{Data: task} // decoded into the task's own type
+	if err := readJSON(path, resultsFormat, resultsVersion, &res); err != nil {
+		return nil, nil, err
 	}
 	var saved savedSnapshots
-	path := filepath.Join(dir, snapshotsFile)
+	path = filepath.Join(dir, snapshotsFile)
 	if err := readJSON(path, snapshotsFormat, snapshotsVersion, &saved); err != nil {
 		return nil, nil, err
 	}
@@ -431,8 +478,8 @@ func loadRun(dir string) (*Results, []Snapshot, error) {
 		return nil, nil, fmt.Errorf("%s: no snapshots", path)
 	}
 	for i, s := range saved.Snapshots {
-		if s.Net == nil || s.Net.Sizes[0] != res.Data.Pixels() {
-			return nil, nil, fmt.Errorf("%s: snapshots[%d]: no net for %d-pixel images", path, i, res.Data.Pixels())
+		if s.Net == nil || s.Net.Sizes[0] != pixels(task) {
+			return nil, nil, fmt.Errorf("%s: snapshots[%d]: no net for %d-pixel images", path, i, pixels(task))
 		}
 	}
 	if _, err := LoadModel(filepath.Join(dir, modelFile)); err != nil {

@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
+	"strings"
 )
 
 // The figures of a run, drawn from its nets in memory (canvas.go is the
@@ -85,20 +86,21 @@ func Fields(net *Net) (fields, base []float64) {
 	return fields, base
 }
 
-// Codes returns the recognition net's code for each image of sup: q1 (m,
-// n1) holds q(h_j = 1 | v) for the units of layer 1, and q2 (m,) the
+// Codes returns the recognition net's code for each of the images (m, V):
+// q1 (m, n1) holds q(h_j = 1 | v) for the units of layer 1, and q2 (m,) the
 // probability q(unit 0 of layer 2 = 1 | v), marginalised exactly over the
-// 2^n1 states of layer 1 (0 when the net has no second hidden layer).
-func Codes(net *Net, sup *Support) (q1, q2 []float64) {
-	n1 := net.Sizes[1]
-	m := sup.Len()
+// 2^n1 states of layer 1 (0 when the net has no second hidden layer, or
+// more than 16 units in layer 1).
+func Codes(net *Net, images []float64) (q1, q2 []float64) {
+	V, n1 := net.Sizes[0], net.Sizes[1]
+	m := len(images) / V
 	q1 = make([]float64, m*n1)
 	q2 = make([]float64, m)
 	lk := &net.Links[0]
 	for k := 0; k < m; k++ {
 		q := q1[k*n1 : k*n1+n1]
 		copy(q, lk.RecB)
-		for i, x := range sup.Image(k) {
+		for i, x := range images[k*V : (k+1)*V] {
 			if x != 0 {
 				addScaledRow(q, lk.RecW, i, 1)
 			}
@@ -256,161 +258,216 @@ func (c canvas) choice(a plotArea, x int, label string, i int) {
 	c.text(int(px)+4, a.y0+a.h-34+12*i, label, 1, alignLeft, ink)
 }
 
+// grid is how the images of a task are drawn: rows×cols pixels, each a
+// square of px screen pixels.
+type grid struct{ rows, cols, px int }
+
+// gridFor returns the grid of the task's images whose longer side is about
+// side screen pixels, at most maxPx per pixel and at least 2.
+func gridFor(t Task, side, maxPx int) grid {
+	r, c := t.Shape()
+	return grid{r, c, max(2, min(maxPx, side/max(r, c)))}
+}
+
+// w and h return the size of one image on screen.
+func (g grid) w() int { return g.cols * g.px }
+func (g grid) h() int { return g.rows * g.px }
+
+// maxUnits is the most hidden units a figure draws; beyond it, it draws the
+// first maxUnits and says so.
+const maxUnits = 16
+
 // Layout of samples.png: an 8×8 grid of fantasies.
 const (
 	samplesGrid = 8  // fantasies per row and column
-	samplesPx   = 10 // screen pixels per image pixel
 	samplesGap  = 6  // space between cells
 	samplesTop  = 44 // title band
 	samplesSide = 20 // margin
 )
 
-// samplesSize returns the size of samples.png for n×n images.
-func samplesSize(n int) (w, h int) {
-	cell := n*samplesPx + samplesGap
-	return 2*samplesSide + samplesGrid*cell - samplesGap, samplesTop + samplesSide + samplesGrid*cell - samplesGap
+// samplesLayout returns the grid of samples.png's images for the task and
+// the figure's size.
+func samplesLayout(t Task) (g grid, w, h int) {
+	g = gridFor(t, 48, 10)
+	w = max(2*samplesSide+samplesGrid*(g.w()+samplesGap)-samplesGap, 380)
+	return g, w, samplesTop + samplesSide + samplesGrid*(g.h()+samplesGap) - samplesGap
 }
 
 // samplesCell returns the top left of the image of fantasy k in samples.png.
-func samplesCell(k, n int) (x, y int) {
-	cell := n*samplesPx + samplesGap
-	return samplesSide + k%samplesGrid*cell, samplesTop + k/samplesGrid*cell
+func samplesCell(k int, g grid, w int) (x, y int) {
+	left := (w - samplesGrid*(g.w()+samplesGap) + samplesGap) / 2
+	return left + k%samplesGrid*(g.w()+samplesGap), samplesTop + k/samplesGrid*(g.h()+samplesGap)
 }
 
 // drawSamples draws samples.png: 64 fantasies of the net.
-func drawSamples(net *Net, data Bars) image.Image {
-	n := data.Size
-	w, h := samplesSize(n)
+func drawSamples(net *Net, t Task) image.Image {
+	g, w, h := samplesLayout(t)
 	c := newCanvas(w, h)
+	V := g.rows * g.cols
 	v := Fantasies(net, samplesGrid*samplesGrid, rand.New(rand.NewPCG(fantasySeed, 0)))
 	c.text(w/2, 8, "64 fantasies of the trained net", 2, alignCenter, ink)
 	c.text(w/2, 27, "(ancestral samples top -> hidden -> visible)", 1, alignCenter, ink)
 	for k := 0; k < samplesGrid*samplesGrid; k++ {
-		x, y := samplesCell(k, n)
-		c.image(x, y, v[k*n*n:(k+1)*n*n], n, samplesPx, grey)
+		x, y := samplesCell(k, g, w)
+		c.image(x, y, v[k*V:(k+1)*V], g, grey)
 	}
 	return c.paletted()
 }
 
 // Layout of hidden_fields.png.
 const (
-	fieldPx   = 14  // screen pixels per image pixel
 	fieldGap  = 26  // space between panels
 	fieldTop  = 74  // title band and the top couplings
 	fieldLeft = 130 // row labels
 )
 
-// fieldsSize returns the size of hidden_fields.png for n×n images and n1 units.
-func fieldsSize(n, n1 int) (w, h int) {
-	p := n * fieldPx
-	return fieldLeft + n1*(p+fieldGap) + 90, fieldTop + 2*p + fieldGap + 60
-}
-
 // drawFields draws hidden_fields.png: what each unit of layer 1 draws alone,
 // and that minus the all-off baseline, with its coupling to the top unit.
-func drawFields(net *Net, data Bars) image.Image {
-	n, n1 := data.Size, net.Sizes[1]
-	w, h := fieldsSize(n, n1)
+func drawFields(net *Net, t Task) image.Image {
+	g := gridFor(t, 56, 14)
+	n1 := net.Sizes[1]
+	shown := min(n1, maxUnits)
+	pw := max(g.w(), 60) // a panel's width: room for its labels
+	w, h := max(fieldLeft+shown*(pw+fieldGap)+90, 700), fieldTop+2*g.h()+fieldGap+60
 	c := newCanvas(w, h)
 	fields, base := Fields(net)
-	V := n * n
-	p := n * fieldPx
+	V := g.rows * g.cols
 	c.text(w/2, 8, "What each hidden unit draws on its own", 2, alignCenter, ink)
 	c.text(w/2, 27, "top: p(v | h_j = 1, other hidden units off)   bottom: the same minus p(v | all hidden off)", 1, alignCenter, ink)
-	y1, y2 := fieldTop, fieldTop+p+fieldGap
-	c.text(fieldLeft-12, y1+p/2-3, "p(v | h_j alone)", 1, alignRight, ink)
-	c.text(fieldLeft-12, y2+p/2-3, "minus baseline", 1, alignRight, ink)
+	y1, y2 := fieldTop, fieldTop+g.h()+fieldGap
+	c.text(fieldLeft-12, y1+g.h()/2-3, "p(v | h_j alone)", 1, alignRight, ink)
+	c.text(fieldLeft-12, y2+g.h()/2-3, "minus baseline", 1, alignRight, ink)
 	diff := make([]float64, V)
-	for j := 0; j < n1; j++ {
-		x := fieldLeft + j*(p+fieldGap)
-		c.text(x+p/2, y1-30, fmt.Sprintf("h%d", j+1), 1, alignCenter, ink)
-		if len(net.Sizes) > 2 {
+	oneTop := len(net.Sizes) == 3 && net.Sizes[2] == 1
+	for j := 0; j < shown; j++ {
+		x := fieldLeft + j*(pw+fieldGap) + (pw-g.w())/2
+		c.text(x+g.w()/2, y1-30, fmt.Sprintf("h%d", j+1), 1, alignCenter, ink)
+		if oneTop {
 			wt := net.Links[1].GenW[j] // top unit 0 → hidden unit j
-			c.text(x+p/2, y1-17, fmt.Sprintf("w_top %+.1f", wt), 1, alignCenter, ink)
+			c.text(x+g.w()/2, y1-17, fmt.Sprintf("w_top %+.1f", wt), 1, alignCenter, ink)
 		}
-		c.image(x, y1, fields[j*V:(j+1)*V], n, fieldPx, grey)
+		c.image(x, y1, fields[j*V:(j+1)*V], g, grey)
 		for i := range diff {
 			diff[i] = fields[j*V+i] - base[i]
 		}
-		c.image(x, y2, diff, n, fieldPx, signed)
+		c.image(x, y2, diff, g, signed)
 	}
-	x := fieldLeft + n1*(p+fieldGap) + 6
-	c.colourBar(x, y1, 12, p, 0, 1, grey, "p")
-	c.colourBar(x, y2, 12, p, -1, 1, signed, "diff")
-	c.text(w/2, h-22, fmt.Sprintf("%d of %d bars learned (a unit alone draws exactly that bar: every bar pixel p > 0.5, every other p < 0.5)",
-		data.BarsLearned(net), 2*n), 1, alignCenter, ink)
+	x := fieldLeft + shown*(pw+fieldGap) + 6
+	c.colourBar(x, y1, 12, g.h(), 0, 1, grey, "p")
+	c.colourBar(x, y2, 12, g.h(), -1, 1, signed, "diff")
+	var notes []string
+	if shown < n1 {
+		notes = append(notes, fmt.Sprintf("the first %d of %d hidden units", shown, n1))
+	}
+	if _, ok := t.(interface{ BarsLearned(*Net) int }); ok {
+		notes = append(notes, fmt.Sprintf("%d of %d bars learned (a unit alone draws exactly that bar: every bar pixel p > 0.5, every other p < 0.5)",
+			barsLearned(t, net), barsOf(t)))
+	}
+	c.text(w/2, h-22, strings.Join(notes, "; "), 1, alignCenter, ink)
 	return c.paletted()
 }
 
 // Layout of recognition_codes.png.
 const (
-	codePx    = 6   // screen pixels per image pixel
-	codeCell  = 30  // width of one image's column
 	codeTop   = 60  // title band
 	codeLeft  = 110 // row labels
 	codeHeatH = 22  // height of one heat-map row
+	maxCodes  = 40  // the most images drawn: the most probable ones
 )
 
-// codesSize returns the size of recognition_codes.png for m images and n1
-// hidden units.
-func codesSize(m, n, n1 int) (w, h int) {
-	return codeLeft + m*codeCell + 80, codeTop + n*codePx + 50 + n1*codeHeatH + 50
-}
-
-// drawCodes draws recognition_codes.png: the support images sorted by the
-// recognised q(top = 1 | v), and under them a heat map of q(h_j = 1 | v).
-func drawCodes(net *Net, data Bars) image.Image {
-	n, n1 := data.Size, net.Sizes[1]
-	sup := data.Support()
-	m := sup.Len()
-	w, h := codesSize(m, n, n1)
-	c := newCanvas(w, h)
-	q1, q2 := Codes(net, sup)
-	order := make([]int, m)
-	for k := range order {
-		order[k] = k
+// drawCodes draws recognition_codes.png: the support images (the most
+// probable maxCodes of them) sorted by the recognised q(top = 1 | v), and
+// under them a heat map of q(h_j = 1 | v).
+func drawCodes(net *Net, t Task) image.Image {
+	g := gridFor(t, 24, 6)
+	cell := max(30, g.w()+6) // width of one image's column
+	n1 := net.Sizes[1]
+	rowsShown := min(n1, maxUnits)
+	sup := t.Support()
+	hasTop := len(net.Sizes) > 2 && n1 <= 16
+	drawn := make([]int, sup.Len()) // the images drawn: the most probable
+	for k := range drawn {
+		drawn[k] = k
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(q2[b], q2[a]) })
-	c.text(w/2, 8, "The recognition net's code for every image of the data", 2, alignCenter, ink)
-	c.text(w/2, 27, "images sorted by q(top = 1 | v); heat map: q(h_j = 1 | v)", 1, alignCenter, ink)
+	slices.SortStableFunc(drawn, func(a, b int) int { return cmp.Compare(sup.P[b], sup.P[a]) })
+	drawn = drawn[:min(len(drawn), maxCodes)]
+	m := len(drawn)
+	var images []float64
+	for _, k := range drawn {
+		images = append(images, sup.Image(k)...)
+	}
+	q1, q2 := Codes(net, images)
+	order := make([]int, m) // columns, as positions in drawn
+	for i := range order {
+		order[i] = i
+	}
+	if hasTop {
+		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(q2[b], q2[a]) })
+	}
+	w, h := codeLeft+m*cell+80, codeTop+g.h()+50+rowsShown*codeHeatH+50
+	c := newCanvas(w, h)
+	c.text(w/2, 8, "The recognition net's code for the images of the data", 2, alignCenter, ink)
+	sub := "heat map: q(h_j = 1 | v)"
+	if hasTop {
+		sub = "images sorted by q(top = 1 | v); " + sub
+	}
+	c.text(w/2, 27, sub, 1, alignCenter, ink)
 	y0 := codeTop
-	hy := y0 + n*codePx + 40
-	c.text(codeLeft-10, y0+n*codePx/2-3, "image v", 1, alignRight, ink)
-	c.text(codeLeft-10, y0+n*codePx+12, "q(top|v)", 1, alignRight, ink)
+	hy := y0 + g.h() + 40
+	c.text(codeLeft-10, y0+g.h()/2-3, "image v", 1, alignRight, ink)
+	if hasTop {
+		c.text(codeLeft-10, y0+g.h()+12, "q(top|v)", 1, alignRight, ink)
+	}
 	for col, k := range order {
-		x := codeLeft + col*codeCell + (codeCell-n*codePx)/2
-		c.image(x, y0, sup.Image(k), n, codePx, grey)
-		c.text(codeLeft+col*codeCell+codeCell/2, y0+n*codePx+12, shortProb(q2[k]), 1, alignCenter, ink)
-		for j := 0; j < n1; j++ {
-			xx := codeLeft + col*codeCell
-			c.fill(xx, hy+j*codeHeatH, xx+codeCell, hy+(j+1)*codeHeatH, grey(q1[k*n1+j]))
+		x := codeLeft + col*cell + (cell-g.w())/2
+		c.image(x, y0, sup.Image(drawn[k]), g, grey)
+		if hasTop {
+			c.text(codeLeft+col*cell+cell/2, y0+g.h()+12, shortProb(q2[k]), 1, alignCenter, ink)
+		}
+		for j := 0; j < rowsShown; j++ {
+			xx := codeLeft + col*cell
+			c.fill(xx, hy+j*codeHeatH, xx+cell, hy+(j+1)*codeHeatH, grey(q1[k*n1+j]))
 		}
 	}
-	for j := 0; j < n1; j++ {
+	for j := 0; j < rowsShown; j++ {
 		c.text(codeLeft-10, hy+j*codeHeatH+codeHeatH/2-3, fmt.Sprintf("h%d", j+1), 1, alignRight, ink)
 	}
-	c.frame(codeLeft-1, hy-1, codeLeft+m*codeCell+1, hy+n1*codeHeatH+1, cellInk)
-	c.colourBar(codeLeft+m*codeCell+14, hy, 12, n1*codeHeatH, 0, 1, grey, "q")
+	c.frame(codeLeft-1, hy-1, codeLeft+m*cell+1, hy+rowsShown*codeHeatH+1, cellInk)
+	c.colourBar(codeLeft+m*cell+14, hy, 12, rowsShown*codeHeatH, 0, 1, grey, "q")
+	var notes []string
+	if m < sup.Len() {
+		notes = append(notes, fmt.Sprintf("the %d most probable of the %d images of the data", m, sup.Len()))
+	}
+	if rowsShown < n1 {
+		notes = append(notes, fmt.Sprintf("the first %d of %d hidden units", rowsShown, n1))
+	}
+	c.text(w/2, h-22, strings.Join(notes, "; "), 1, alignCenter, ink)
 	return c.paletted()
 }
 
 // Layout of weights.png.
 const (
-	hintonCell = 20 // side of one weight's cell
 	hintonTop  = 80 // title band
 	hintonLeft = 60 // row labels
 	hintonGap  = 90 // space between the two diagrams
 )
 
+// hintonCell returns the side of one weight's cell for V visible units: 20
+// pixels, less for wide images so that a diagram stays within 640 pixels.
+func hintonCell(V int) int { return max(6, min(20, 640/V)) }
+
 // weightsSize returns the size of weights.png for V visible and n1 hidden units.
 func weightsSize(V, n1 int) (w, h int) {
-	return 2*hintonLeft + 2*V*hintonCell + hintonGap, hintonTop + n1*hintonCell + 70
+	cell := hintonCell(V)
+	return max(2*hintonLeft+2*V*cell+hintonGap, 700), hintonTop + n1*cell + 70
 }
 
 // drawWeights draws weights.png: Hinton diagrams of the generative hidden →
 // visible weights and the transposed recognition visible → hidden weights.
-func drawWeights(net *Net, data Bars) image.Image {
+func drawWeights(net *Net, t Task) image.Image {
 	V, n1 := net.Sizes[0], net.Sizes[1]
+	hintonCell := hintonCell(V)
+	_, cols := t.Shape()
 	w, h := weightsSize(V, n1)
 	c := newCanvas(w, h)
 	lk := &net.Links[0]
@@ -456,45 +513,55 @@ func drawWeights(net *Net, data Bars) image.Image {
 			}
 		}
 		c.frame(x0-1, hintonTop-1, x0+V*hintonCell+1, hintonTop+n1*hintonCell+1, cellInk)
-		for i := 0; i < V; i += data.Size {
+		for i := 0; i < V; i += cols {
 			c.text(x0+i*hintonCell+hintonCell/2, hintonTop+n1*hintonCell+8, fmt.Sprint(i+1), 1, alignCenter, ink)
 		}
 	}
-	c.text(w/2, h-24, fmt.Sprintf("visible pixels numbered row by row, %d per row", data.Size), 1, alignCenter, ink)
+	c.text(w/2, h-24, fmt.Sprintf("visible pixels numbered row by row, %d per row", cols), 1, alignCenter, ink)
 	return c.paletted()
 }
 
 // Layout of a frame of bars.gif.
 const (
-	gifW, gifH   = 760, 330
 	gifFantasies = 32 // fantasies per frame, in 4 rows of 8
-	gifPx        = 6  // screen pixels per image pixel of a fantasy
-	gifFieldPx   = 8  // screen pixels per image pixel of a hidden field
-	gifHoldLast  = 3  // seconds the last frame stays
+	gifFields    = 16 // hidden fields at most, in rows of 8
+	gifLeft      = 390
+	gifHoldLast  = 3 // seconds the last frame stays
 )
+
+// gifLayout returns the grids of a frame's fantasies and hidden fields for
+// a task and net, and the frame's size, which fits them.
+func gifLayout(t Task, n1 int) (fg, hg grid, w, h int) {
+	fg, hg = gridFor(t, 32, 6), gridFor(t, 32, 8)
+	fieldRows := (min(n1, gifFields) + 7) / 8
+	w = max(760, gifLeft+8*max(fg.w()+6, hg.w()+8)+20)
+	h = max(330, 50+4*(fg.h()+6)+30+fieldRows*(hg.h()+8)+20)
+	return fg, hg, w, h
+}
 
 // drawAnimation draws bars.gif: one frame per snapshot with the KL curve so
 // far, fantasies of the net at that snapshot and its hidden fields.
 func drawAnimation(res *Results, snaps []Snapshot, fps int) *gif.GIF {
 	xs, kl, _ := series(snaps, res.Recipe.Batch)
-	n := res.Data.Size
+	fg, hg, w, h := gifLayout(res.Data, snaps[0].Net.Sizes[1])
+	V := fg.rows * fg.cols
 	anim := &gif.GIF{}
 	delay := int(math.Round(100 / float64(fps)))
 	for f, sn := range snaps {
-		c := newCanvas(gifW, gifH)
+		c := newCanvas(w, h)
 		c.klPanel(plotArea{x0: 70, y0: 60, w: 250, h: 200}, xs, kl, f+1, "KL (bits)", "bits (log)", "paper 0.10")
-		c.text(gifW/2, 8, fmt.Sprintf("Wake-sleep on the bars: %s samples, KL %.3f bits", samplesLabel(xs[f]), sn.KL), 2, alignCenter, ink)
+		c.text(w/2, 8, fmt.Sprintf("Wake-sleep on the %s: %s samples, KL %.3f bits", res.Task, samplesLabel(xs[f]), sn.KL), 2, alignCenter, ink)
 		v := Fantasies(sn.Net, gifFantasies, rand.New(rand.NewPCG(fantasySeed, uint64(f))))
-		fx, fy := 390, 50
-		c.text(fx+4*(n*gifPx+6), fy-14, "fantasies", 1, alignCenter, ink)
+		fy := 50
+		c.text(gifLeft+4*(fg.w()+6), fy-14, "fantasies", 1, alignCenter, ink)
 		for k := 0; k < gifFantasies; k++ {
-			c.image(fx+k%8*(n*gifPx+6), fy+k/8*(n*gifPx+6), v[k*n*n:(k+1)*n*n], n, gifPx, grey)
+			c.image(gifLeft+k%8*(fg.w()+6), fy+k/8*(fg.h()+6), v[k*V:(k+1)*V], fg, grey)
 		}
 		fields, _ := Fields(sn.Net)
-		hy := fy + 4*(n*gifPx+6) + 30
-		c.text(fx+4*(n*gifPx+6), hy-14, "what each hidden unit draws alone", 1, alignCenter, ink)
-		for j := 0; j < min(sn.Net.Sizes[1], 8); j++ {
-			c.image(fx+j*(n*gifFieldPx+8), hy, fields[j*n*n:(j+1)*n*n], n, gifFieldPx, grey)
+		hy := fy + 4*(fg.h()+6) + 30
+		c.text(gifLeft+4*(fg.w()+6), hy-14, "what each hidden unit draws alone", 1, alignCenter, ink)
+		for j := 0; j < min(sn.Net.Sizes[1], gifFields); j++ {
+			c.image(gifLeft+j%8*(hg.w()+8), hy+j/8*(hg.h()+8), fields[j*V:(j+1)*V], hg, grey)
 		}
 		anim.Image = append(anim.Image, c.paletted())
 		anim.Delay = append(anim.Delay, delay)

@@ -43,7 +43,7 @@ func TestFigureFiles(t *testing.T) {
 	}{
 		{curvesFile, 1000, 420},
 		{samplesFile, 402, 426},
-		{fieldsFile, 876, 272},
+		{fieldsFile, 908, 272},
 		{codesFile, 1090, 360},
 		{weightsFile, 850, 310},
 	} {
@@ -72,8 +72,8 @@ func TestFigureFiles(t *testing.T) {
 	if len(g.Image) != len(run.Snapshots) {
 		t.Errorf("%s: %d frames, want one per snapshot: %d", gifFile, len(g.Image), len(run.Snapshots))
 	}
-	if g.Config.Width != gifW || g.Config.Height != gifH {
-		t.Errorf("%s: %dx%d, want %dx%d", gifFile, g.Config.Width, g.Config.Height, gifW, gifH)
+	if g.Config.Width != 760 || g.Config.Height != 330 {
+		t.Errorf("%s: %dx%d, want 760x330", gifFile, g.Config.Width, g.Config.Height)
 	}
 	if d := g.Delay; d[0] != 13 || d[len(d)-1] != gifHoldLast*100 {
 		t.Errorf("%s: delays %v, want 13 (8 fps) and %d for the last frame", gifFile, d, gifHoldLast*100)
@@ -82,33 +82,67 @@ func TestFigureFiles(t *testing.T) {
 
 // TestSamplesShowFantasies decodes samples.png and checks every image pixel
 // of every cell: dark exactly where the fantasy drawn with the figure's seed
-// has a 1.
+// has a 1, for square and rectangular images.
 func TestSamplesShowFantasies(t *testing.T) {
-	_, run, _ := tinyRun(t)
-	net := run.Final().Net
-	img, err := png.Decode(bytes.NewReader(encodePNG(drawSamples(net, bars4))))
-	if err != nil {
-		t.Fatal(err)
-	}
-	v := Fantasies(net, 64, rand.New(rand.NewPCG(fantasySeed, 0)))
-	ones := 0
-	for k := 0; k < 64; k++ {
-		x0, y0 := samplesCell(k, 4)
-		for i := 0; i < 4; i++ {
-			for j := 0; j < 4; j++ {
-				r, _, _, _ := img.At(x0+j*samplesPx+samplesPx/2, y0+i*samplesPx+samplesPx/2).RGBA()
-				dark := r < 0x8000
-				if want := v[k*16+i*4+j] == 1; dark != want {
-					t.Fatalf("fantasy %d pixel (%d,%d): dark = %v, drawn state %v", k, i, j, dark, v[k*16+i*4+j])
-				}
-				if dark {
-					ones++
+	for _, task := range []Task{bars4, &Shifter{Width: 8, POn: 0.2}} {
+		net := randomNet(task.Layers(), 1.5, 3)
+		img, err := png.Decode(bytes.NewReader(encodePNG(drawSamples(net, task))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := Fantasies(net, 64, rand.New(rand.NewPCG(fantasySeed, 0)))
+		g, w, _ := samplesLayout(task)
+		V := g.rows * g.cols
+		ones := 0
+		for k := 0; k < 64; k++ {
+			x0, y0 := samplesCell(k, g, w)
+			for i := 0; i < g.rows; i++ {
+				for j := 0; j < g.cols; j++ {
+					r, _, _, _ := img.At(x0+j*g.px+g.px/2, y0+i*g.px+g.px/2).RGBA()
+					dark := r < 0x8000
+					if want := v[k*V+i*g.cols+j] == 1; dark != want {
+						t.Fatalf("%s: fantasy %d pixel (%d,%d): dark = %v, drawn state %v", task.Name(), k, i, j, dark, want)
+					}
+					if dark {
+						ones++
+					}
 				}
 			}
 		}
+		if ones == 0 {
+			t.Errorf("%s: no lit pixel in 64 fantasies: the check proves nothing", task.Name())
+		}
 	}
-	if ones == 0 {
-		t.Error("no lit pixel in 64 fantasies: the check proves nothing")
+}
+
+// TestFiguresAnyShape draws every figure for each task's default net and
+// for nets without a top layer, deeper, and wider than the figures show: each
+// must stay within 2000×1000 pixels and, for the GIF, keep one size.
+func TestFiguresAnyShape(t *testing.T) {
+	for _, tc := range []struct {
+		task  Task
+		sizes []int
+	}{
+		{bars4, []int{16, 8}},
+		{bars4, []int{16, 8, 4, 1}},
+		{&Bars{Size: 8, PVertical: 2.0 / 3, PBar: 0.2}, []int{64, 16, 1}},
+		{&Bars{Size: 6, PVertical: 2.0 / 3, PBar: 0.2}, []int{36, 40, 1}},
+		{&Shifter{Width: 8, POn: 0.2}, []int{32, 24, 2}},
+		{&World3{}, []int{9, 6, 1}},
+	} {
+		net := randomNet(tc.sizes, 1, 2)
+		snaps := []Snapshot{{Step: 0, Net: net}, {Step: 1000, Net: net}}
+		res := &Results{Task: tc.task.Name(), Data: tc.task, Layers: tc.sizes, Recipe: tunedRecipe(), StepsRun: 1000}
+		for name, img := range map[string]image.Image{curvesFile: drawCurves(res, snaps), samplesFile: drawSamples(net, tc.task),
+			fieldsFile: drawFields(net, tc.task), codesFile: drawCodes(net, tc.task), weightsFile: drawWeights(net, tc.task)} {
+			if s := img.Bounds().Size(); s.X > 2000 || s.Y > 1000 {
+				t.Errorf("%s %v: %s is %v", tc.task.Name(), tc.sizes, name, s)
+			}
+		}
+		anim := drawAnimation(res, snaps, 8)
+		if s := anim.Image[0].Bounds().Size(); s.X > 2000 || s.Y > 1000 || anim.Image[1].Bounds().Size() != s {
+			t.Errorf("%s %v: GIF frames %v and %v", tc.task.Name(), tc.sizes, s, anim.Image[1].Bounds().Size())
+		}
 	}
 }
 

@@ -150,8 +150,9 @@ type Machine struct {
 	Rates    Rates
 	Positive bool // the generative weights onto the visible units are kept ≥ 0
 
-	lay  []units // per layer scratch, visible first
-	grad *Net    // minibatches: the updates of one phase, applied together
+	projected bool    // Positive: the whole matrix has been projected once
+	lay       []units // per layer scratch, visible first
+	grad      *Net    // minibatches: the updates of one phase, applied together
 }
 
 // NewMachine returns a machine that trains net. Rates must be set before
@@ -175,7 +176,7 @@ func (m *Machine) Step(images []float64, src *byteSource) {
 	V := m.Net.Sizes[0]
 	if len(images) == V {
 		m.Wake(images, src, m.Net)
-		m.constrain()
+		m.constrain(m.lay[1].on) // only the rows of the units on have moved
 		m.Sleep(src, m.Net)
 		return
 	}
@@ -184,7 +185,7 @@ func (m *Machine) Step(images []float64, src *byteSource) {
 		m.Wake(images[b:b+V], src, m.grad)
 	}
 	addNet(m.Net, m.grad)
-	m.constrain()
+	m.constrain(nil)
 	clearNet(m.grad)
 	for b := 0; b+V <= len(images); b += V {
 		m.Sleep(src, m.grad)
@@ -202,6 +203,14 @@ func (m *Machine) Step(images []float64, src *byteSource) {
 // where p_l = σ(GenB + Σ_j s_{l+1,j} GenW[j,:]). This is ε times the gradient of
 // log p(states) with respect to those parameters (Hinton et al. 1995, eq. 2).
 func (m *Machine) Wake(v []float64, src *byteSource, dst *Net) {
+	m.Recognize(v, src)
+	m.learnGenerative(dst)
+}
+
+// Recognize sets the visible states to the image v and lets the
+// recognition net sample every hidden layer, bottom up: h ~ q(h | v). Each
+// layer's total input stays in the machine's scratch until the next pass.
+func (m *Machine) Recognize(v []float64, src *byteSource) {
 	m.setVisible(v)
 	for l := 1; l < len(m.lay); l++ {
 		lk := &m.Net.Links[l-1]
@@ -209,18 +218,32 @@ func (m *Machine) Wake(v []float64, src *byteSource, dst *Net) {
 		addRows(u.a, lk.RecB, lk.RecW, m.lay[l-1].on)
 		u.sample(src)
 	}
-	m.learnGenerative(dst)
 }
 
 // constrain projects the generative weights onto the visible units back to
 // ≥ 0 when Positive is set: the constraint of Hinton et al. (1995, note 16),
 // "to encourage an easily interpretable solution". Only the wake phase
-// moves those weights, so Step calls it after each wake phase.
-func (m *Machine) constrain() {
+// moves those weights, so Step calls it after each wake phase, with the
+// units of layer 1 whose rows have moved (nil: all of them). The first call
+// projects the whole matrix, which may start negative; after it only the
+// rows that moved can be.
+func (m *Machine) constrain(rows []int32) {
 	if !m.Positive {
 		return
 	}
-	w := m.Net.Links[0].GenW
+	w, V := m.Net.Links[0].GenW, m.Net.Sizes[0]
+	if rows == nil || !m.projected {
+		clip(w)
+		m.projected = true
+		return
+	}
+	for _, j := range rows {
+		clip(w[int(j)*V:][:V])
+	}
+}
+
+// clip sets every negative element of w to 0.
+func clip(w []float64) {
 	for i, x := range w {
 		w[i] = max(x, 0)
 	}

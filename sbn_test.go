@@ -241,7 +241,7 @@ func saturate(n *Net, gen bool, seed uint64) {
 func TestMinibatchIsMean(t *testing.T) {
 	const eps, B = 0.5, 4
 	sizes := []int{9, 4, 1}
-	data := Bars{Size: 3, PVertical: 0.5, PBar: 0.5}
+	data := &Bars{Size: 3, PVertical: 0.5, PBar: 0.5}
 	for _, wake := range []bool{true, false} {
 		net := randomNet(sizes, 1, 8)
 		saturate(net, !wake, 3)
@@ -253,7 +253,7 @@ func TestMinibatchIsMean(t *testing.T) {
 		}
 		src := newByteSource(rand.New(rand.NewPCG(5, 5)), 16)
 		images := make([]float64, B*9)
-		s := data.sampler()
+		s := data.Sampler()
 		for b := 0; b < B; b++ {
 			s.Sample(src, images[b*9:(b+1)*9])
 		}

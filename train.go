@@ -223,10 +223,11 @@ func (rc *Recipe) setRates(r *Rates, step, own int) {
 // Trainer holds what a run needs besides its seed: the data, the layer
 // sizes, the recipe, and the hooks through which it is watched and stopped.
 type Trainer struct {
-	Data          Bars
+	Data          Task
 	Sizes         []int
 	Recipe        Recipe
 	SnapshotEvery int            // iterations between snapshots; 0: first and last only
+	ISSamples     int            // samples per image of the importance-sampled estimate; 0: none where the exact values exist
 	Stop          func() bool    // polled every rateEvery iterations; true ends the run early
 	Report        func(Progress) // called a few times a second, or nil
 	ReportEvery   time.Duration  // time between calls of Report
@@ -252,6 +253,8 @@ type Run struct {
 	StepsRun    int               // iterations run in all, every candidate included
 	Seconds     float64           // wall time of training and snapshots
 	Interrupted bool              // Stop was set before the last step
+	NLLIS       *float64          // importance-sampled NLL of the kept net in bits, or nil
+	NLLISErr    *float64          // its standard error
 }
 
 // Final returns the last snapshot of the kept candidate.
@@ -261,7 +264,7 @@ func (r *Run) Final() *Snapshot { return &r.Snapshots[len(r.Snapshots)-1] }
 type Snapshot struct {
 	Step        int     `json:"step"` // wake-sleep iterations of this candidate so far
 	Eval                // exact KL, NLL, entropy, recognition gap, mass outside the support
-	BarsLearned int     `json:"bars_learned"`    // bars drawn by a hidden unit alone (see Bars.BarsLearned)
+	BarsLearned int     `json:"bars_learned"`    // bars drawn by a hidden unit alone (see Bars.BarsLearned); 0 for the shifter
 	Elapsed     float64 `json:"elapsed_seconds"` // seconds since the run started
 	Net         *Net    `json:"net"`
 }
@@ -291,7 +294,7 @@ type candidate struct {
 	index   int
 	src     *byteSource // candidate index's stream: rand.NewPCG(seed, index)
 	m       *Machine
-	data    barsSampler
+	data    Sampler
 	images  []float64  // (Batch, V) the images of one step
 	post    *Posterior // the exact posterior, for the -wake exact ablation
 	snaps   []Snapshot
@@ -304,9 +307,9 @@ func (t *Trainer) newCandidate(seed uint64, ci int, marginals []float64) *candid
 	r := rand.New(rand.NewPCG(seed, uint64(ci)))
 	net := NewNet(t.Sizes)
 	net.Initialize(t.Recipe.init(t.Sizes, marginals), r)
-	data := t.Data.sampler()
+	data := t.Data.Sampler()
 	c := &candidate{index: ci, m: NewMachine(net), data: data,
-		src:    newByteSource(r, max(slices.Max(t.Sizes), data.take())),
+		src:    newByteSource(r, max(slices.Max(t.Sizes), data.Take())),
 		images: make([]float64, t.Recipe.Batch*t.Sizes[0])}
 	c.m.Positive = t.Recipe.Positive
 	if t.Recipe.Wake == "exact" {
@@ -325,7 +328,7 @@ func (c *candidate) iterate(n int) {
 		}
 		if c.post != nil {
 			c.wakeExact(c.m.Net)
-			c.m.constrain()
+			c.m.constrain(nil)
 			c.m.Sleep(c.src, c.m.Net)
 			continue
 		}
@@ -390,6 +393,7 @@ func (t *Trainer) Train(seed uint64) (*Run, error) {
 		}
 	}
 	tr.run.Snapshots = w.snaps
+	tr.estimate(w.m.Net)
 	tr.run.Seconds = time.Since(tr.begin).Seconds()
 	return tr.run, nil
 }
@@ -400,7 +404,7 @@ type training struct {
 	seed       uint64
 	run        *Run
 	cands      []*candidate
-	ev         *Evaluator
+	ev         evaluator
 	marginals  []float64 // (V,) the data's pixel marginals, for the initial visible biases
 	counts     []int     // screening images: how many are each support image
 	begin      time.Time
@@ -408,20 +412,33 @@ type training struct {
 	lastKL     float64
 }
 
-// start prepares a run: the evaluator and, for a tournament, the screening
-// images, drawn from their own stream.
+// isStream is the random stream of the importance-sampled estimates, kept
+// apart from every candidate's stream.
+const isStream = 1<<32 + 1
+
+// defaultISSamples is the number of importance samples per image where the
+// hidden layers are too large to enumerate and -is-samples is not given.
+const defaultISSamples = 100
+
+// start prepares a run: the evaluator — exact, or importance-sampled where
+// the hidden layers cannot be enumerated — and, for a tournament, the
+// screening images, drawn from their own stream.
 func (t *Trainer) start(seed uint64) (*training, error) {
 	sup := t.Data.Support()
-	ev, err := NewEvaluator(t.Sizes, sup)
-	if err != nil {
-		return nil, err
+	var ev evaluator
+	if _, err := latentBits(t.Sizes); err == nil {
+		if ev, err = NewEvaluator(t.Sizes, sup); err != nil {
+			return nil, err
+		}
+	} else {
+		ev = NewEstimator(t.Sizes, sup, cmp.Or(t.ISSamples, defaultISSamples), rand.New(rand.NewPCG(seed, isStream)))
 	}
 	tr := &training{Trainer: t, seed: seed, run: &Run{Seed: seed}, ev: ev, marginals: sup.Marginals(),
 		begin: time.Now(), lastKL: math.NaN()}
 	tr.lastReport = tr.begin
 	if k := t.Recipe.Candidates; k > 1 {
-		s := t.Data.sampler()
-		src := newByteSource(rand.New(rand.NewPCG(seed, screenStream)), s.take())
+		s := t.Data.Sampler()
+		src := newByteSource(rand.New(rand.NewPCG(seed, screenStream)), s.Take())
 		images := make([]float64, t.Recipe.ScreenImages*sup.V)
 		for i := 0; i < len(images); i += sup.V {
 			s.Sample(src, images[i:i+sup.V])
@@ -429,6 +446,21 @@ func (t *Trainer) start(seed uint64) (*training, error) {
 		tr.counts, _ = sup.Counts(images)
 	}
 	return tr, nil
+}
+
+// estimate sets the run's importance-sampled NLL of net: from the
+// evaluator itself where it estimates, else with ISSamples samples if asked.
+func (tr *training) estimate(net *Net) {
+	es, ok := tr.ev.(*Estimator)
+	if !ok && tr.ISSamples > 0 {
+		es = NewEstimator(tr.Sizes, tr.Data.Support(), tr.ISSamples, rand.New(rand.NewPCG(tr.seed, isStream)))
+	}
+	if es == nil {
+		return
+	}
+	e := es.Evaluate(net)
+	nll, se := e.NLL, es.NLLErr()
+	tr.run.NLLIS, tr.run.NLLISErr = &nll, &se
 }
 
 // screen is the first stage: every candidate trains for Screen iterations
@@ -548,10 +580,19 @@ func (tr *training) snapshot(c *candidate) error {
 	if math.IsNaN(e.KL) || math.IsInf(e.KL, 0) {
 		return fmt.Errorf("training diverged at step %d: the exact KL is %v", c.step, e.KL)
 	}
-	c.snaps = append(c.snaps, Snapshot{Step: c.step, Eval: e, BarsLearned: tr.Data.BarsLearned(net),
+	c.snaps = append(c.snaps, Snapshot{Step: c.step, Eval: e, BarsLearned: barsLearned(tr.Data, net),
 		Elapsed: time.Since(tr.begin).Seconds(), Net: net.Clone()})
 	tr.lastKL = e.KL
 	return nil
+}
+
+// barsLearned returns the bars drawn by a hidden unit alone for the tasks
+// made of bars, and 0 for the others.
+func barsLearned(t Task, net *Net) int {
+	if b, ok := t.(interface{ BarsLearned(*Net) int }); ok {
+		return b.BarsLearned(net)
+	}
+	return 0
 }
 
 // report calls Report if it is time to.

@@ -25,7 +25,7 @@ func tinyRecipe() Recipe {
 
 // bars4 is the paper's data: 4×4 bars, vertical with probability 2/3, each
 // bar on with probability 0.2.
-var bars4 = Bars{Size: 4, PVertical: 2.0 / 3, PBar: 0.2}
+var bars4 = &Bars{Size: 4, PVertical: 2.0 / 3, PBar: 0.2}
 
 // TestTrainDeterministic trains twice with the same settings and checks
 // that every snapshot's net and diagnostics are identical.
