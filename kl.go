@@ -248,11 +248,11 @@ type Evaluator struct {
 
 	parts []*enumerator // one walk over the configurations per part of the images, run concurrently
 	dot   []float64     // (m,) Σ_i v_i a_i for the current configuration
-	d   []float64 // (m, n1) Σ_i v_i GenW0[j,i]: change of dot when unit j of layer 1 flips
-	r1  []float64 // (m, n1) recognition input of layer 1 for each image
-	lq1 []float64 // (m,) log q(h1 | v) for the current configuration
-	mx  []float64 // (m,) running maximum of log p(h, v), for a stable log-sum-exp
-	sum []float64 // (m,) Σ_h exp(log p(h, v) − mx)
+	d     []float64     // (m, n1) Σ_i v_i GenW0[j,i]: change of dot when unit j of layer 1 flips
+	r1    []float64     // (m, n1) recognition input of layer 1 for each image
+	lq1   []float64     // (m,) log q(h1 | v) for the current configuration
+	mx    []float64     // (m,) running maximum of log p(h, v), for a stable log-sum-exp
+	sum   []float64     // (m,) Σ_h exp(log p(h, v) − mx)
 }
 
 // NewEvaluator returns an evaluator of the images of data for nets of the

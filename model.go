@@ -238,8 +238,8 @@ type Results struct {
 	Format        string            `json:"format"`  // resultsFormat
 	Version       int               `json:"version"` // resultsVersion
 	Seed          uint64            `json:"seed"`
-	Task          string            `json:"task"` // "bars", "shifter" or "world3"
-	Data          Task              `json:"data"` // the task's settings
+	Task          string            `json:"task"`   // "bars", "shifter" or "world3"
+	Data          Task              `json:"data"`   // the task's settings
 	Layers        []int             `json:"layers"` // units per layer, visible first
 	Recipe        Recipe            `json:"recipe"`
 	SnapshotEvery int               `json:"snapshot_every"`
