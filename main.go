@@ -12,6 +12,7 @@
 //	go run . -seed 2            the canonical run: 2,000,000 iterations, figures in out/
 //	go run . -seeds 1-20        twenty seeds on every core, summary in out/summary.json
 //	go run . -recipe paper      the procedure of the authors' preprint, read literally
+//	go run . -size 8            8×8 bars (64-16-1); -task shifter, -task world3 the other tasks
 //	go run . -recipe plain      the published reproduction's recipe (lr 0.1, no tournament)
 //	go run . -from out -out docs  redraw every figure of a saved run
 //	go test ./...               the tests
@@ -38,6 +39,13 @@
 // literally, -recipe plain the published reproduction's (lr 0.1 for both
 // phases, one run: median 0.55 bits over 40 seeds); any flag given
 // explicitly overrides the recipe's value.
+//
+// Other tasks (-task): n×n bars (-size n, layers n², 2n, 1); the shifter of
+// Dayan, Hinton, Neal & Zemel (1995), four rows of 8 pixels whose top row is
+// the bottom one shifted left or right (layers 32-24-2, whose 2²⁶ hidden
+// configurations are too many to enumerate, so its diagnostics are
+// importance-sampled estimates); and the 3×3 world of the notebook in the
+// source documents (layers 9-6-1; -recipe notebook is its procedure).
 //
 // A run writes into -out:
 //

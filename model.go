@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -247,6 +248,7 @@ type Results struct {
 	Interrupted   bool              `json:"interrupted"`
 	Eval                            // the final kl_bits, nll_bits, entropy_bits, recognition_gap_bits, mass_outside_support, exact
 	BarsLearned   int               `json:"bars_learned"`
+	Direction     *float64          `json:"direction_accuracy"` // shifter: how well the best top unit codes the shift (0.5 chance, 1 perfect); null for other tasks
 	ISSamples     int               `json:"is_samples"`         // importance samples per image, 0 if none
 	NLLIS         *float64          `json:"nll_is_bits"`        // the importance-sampled NLL, null if none
 	NLLISErr      *float64          `json:"nll_is_stderr_bits"` // its standard error
@@ -256,6 +258,13 @@ type Results struct {
 	TrainSeconds  float64           `json:"train_seconds"`
 	NsPerIter     float64           `json:"ns_per_iter"` // TrainSeconds over StepsRun, snapshots included
 }
+
+// directionSamples is the number of recognition samples per image that
+// estimate the shifter's direction accuracy, drawn from their own stream.
+const (
+	directionSamples = 20
+	directionStream  = 1<<32 + 2
+)
 
 // newResults gathers results.json for a finished run.
 func newResults(t *Trainer, run *Run) *Results {
@@ -269,6 +278,10 @@ func newResults(t *Trainer, run *Run) *Results {
 	}
 	if run.NLLIS != nil {
 		r.ISSamples = cmp.Or(t.ISSamples, defaultISSamples)
+	}
+	if s, ok := t.Data.(*Shifter); ok {
+		acc := s.DirectionAccuracy(f.Net, directionSamples, rand.New(rand.NewPCG(run.Seed, directionStream)))
+		r.Direction = &acc
 	}
 	if run.Candidates != nil {
 		r.Winner = &run.Winner
@@ -363,6 +376,9 @@ func (r *Results) table() string {
 	row("Mass outside the support", fmt.Sprintf("%.4f", r.Outside))
 	if _, ok := r.Data.(interface{ BarsLearned(*Net) int }); ok {
 		row("Bars learned", fmt.Sprintf("%d of %d", r.BarsLearned, barsOf(r.Data)))
+	}
+	if r.Direction != nil {
+		row("Shift direction coded by a top unit", fmt.Sprintf("%.3f (0.5 chance, 1 perfect)", *r.Direction))
 	}
 	row("Initial KL (random init)", fmt.Sprintf("%.4f bits", r.InitialKL))
 	row("Training time", fmt.Sprintf("%.2f s (%.0f ns/iteration, snapshots included)", r.TrainSeconds, r.NsPerIter))

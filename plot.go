@@ -234,6 +234,9 @@ func drawCurves(res *Results, snaps []Snapshot) image.Image {
 	c.curve(b, xs, nll, 2, nllInk)
 	c.text(b.x0+b.w-4, b.y0+8, fmt.Sprintf("final %.4f bits", final.NLL), 1, alignRight, nllInk)
 	note := "exact values by enumeration at every snapshot"
+	if !final.Exact {
+		note = fmt.Sprintf("importance-sampled estimates (%d samples per image) at every snapshot", res.ISSamples)
+	}
 	if nll[0] > top {
 		note += fmt.Sprintf("; the NLL starts above the axis, at %.1f bits", nll[0])
 	}
@@ -404,19 +407,23 @@ func drawCodes(net *Net, t Task) image.Image {
 	if hasTop {
 		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(q2[b], q2[a]) })
 	}
-	w, h := codeLeft+m*cell+80, codeTop+g.h()+50+rowsShown*codeHeatH+50
+	w, h := max(codeLeft+m*cell+80, 700), codeTop+g.h()+50+rowsShown*codeHeatH+50
 	c := newCanvas(w, h)
 	c.text(w/2, 8, "The recognition net's code for the images of the data", 2, alignCenter, ink)
+	above, short := "top = 1", "q(top|v)" // the unit above layer 1 whose code is shown
+	if len(net.Sizes) > 3 || len(net.Sizes) == 3 && net.Sizes[2] > 1 {
+		above, short = "unit 1 of layer 2 = 1", "q(l2 u1|v)"
+	}
 	sub := "heat map: q(h_j = 1 | v)"
 	if hasTop {
-		sub = "images sorted by q(top = 1 | v); " + sub
+		sub = "images sorted by q(" + above + " | v); " + sub
 	}
 	c.text(w/2, 27, sub, 1, alignCenter, ink)
 	y0 := codeTop
 	hy := y0 + g.h() + 40
 	c.text(codeLeft-10, y0+g.h()/2-3, "image v", 1, alignRight, ink)
 	if hasTop {
-		c.text(codeLeft-10, y0+g.h()+12, "q(top|v)", 1, alignRight, ink)
+		c.text(codeLeft-10, y0+g.h()+12, short, 1, alignRight, ink)
 	}
 	for col, k := range order {
 		x := codeLeft + col*cell + (cell-g.w())/2
@@ -550,7 +557,11 @@ func drawAnimation(res *Results, snaps []Snapshot, fps int) *gif.GIF {
 	for f, sn := range snaps {
 		c := newCanvas(w, h)
 		c.klPanel(plotArea{x0: 70, y0: 60, w: 250, h: 200}, xs, kl, f+1, "KL (bits)", "bits (log)", "paper 0.10")
-		c.text(w/2, 8, fmt.Sprintf("Wake-sleep on the %s: %s samples, KL %.3f bits", res.Task, samplesLabel(xs[f]), sn.KL), 2, alignCenter, ink)
+		est := ""
+		if !sn.Exact {
+			est = " (estimated)"
+		}
+		c.text(w/2, 8, fmt.Sprintf("Wake-sleep on the %s: %s samples, KL %.3f bits%s", res.Task, samplesLabel(xs[f]), sn.KL, est), 2, alignCenter, ink)
 		v := Fantasies(sn.Net, gifFantasies, rand.New(rand.NewPCG(fantasySeed, uint64(f))))
 		fy := 50
 		c.text(gifLeft+4*(fg.w()+6), fy-14, "fantasies", 1, alignCenter, ink)

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"math/rand/v2"
+	"slices"
 )
 
 // Task is a data distribution for a Helmholtz machine to learn: the bars of
@@ -200,6 +202,55 @@ func (s *Shifter) Support() *Support {
 		}
 	}
 	return sup
+}
+
+// directions reports whether the image v reads as shifted left and as
+// shifted right: both for a bottom row of period 1 or 2.
+func (s *Shifter) directions(v []float64) (left, right bool) {
+	w := s.Width
+	left, right = true, true
+	for i := 0; i < w; i++ {
+		b := v[3*w+i]
+		left = left && v[(i+w-1)%w] == b
+		right = right && v[(i+1)%w] == b
+	}
+	return left, right
+}
+
+// DirectionAccuracy returns how well the best top unit of net codes the
+// shift direction under the recognition net: the probability, over the
+// images of the data with one direction, that the unit sampled from q(h | v)
+// is on for one direction and off for the other, the better of the two
+// readings; 0.5 is chance and 1 a perfect code. Each image's q(top unit on |
+// v) is estimated from samples recognition samples drawn with r.
+func (s *Shifter) DirectionAccuracy(net *Net, samples int, r *rand.Rand) float64 {
+	sup := s.Support()
+	m := NewMachine(net)
+	src := newByteSource(r, slices.Max(net.Sizes))
+	top := len(net.Sizes) - 1
+	hits := make([]float64, net.Sizes[top]) // Σ p(v)·q(unit on | v) over left images, and off over right ones
+	mass := 0.0
+	for k, p := range sup.P {
+		v := sup.Image(k)
+		left, right := s.directions(v)
+		if left == right {
+			continue // ambiguous: the same image either way
+		}
+		mass += p
+		for range samples {
+			m.Recognize(v, src)
+			for u, x := range m.lay[top].s {
+				if (x == 1) == left {
+					hits[u] += p / float64(samples)
+				}
+			}
+		}
+	}
+	best := 0.5
+	for _, h := range hits {
+		best = max(best, h/mass, 1-h/mass)
+	}
+	return best
 }
 
 // bitsOn returns the number of bits set in mask.

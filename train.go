@@ -93,8 +93,22 @@ func paperRecipe() Recipe {
 	}
 }
 
+// notebookRecipe is the procedure of the 3×3-world notebook in the source
+// documents: every weight and bias starting at 0, one learning rate of 0.05
+// for every parameter of both phases, one run of 50,000 iterations.
+func notebookRecipe() Recipe {
+	return Recipe{
+		Name: "notebook", Steps: 50000, Batch: 1, LRGen: 0.05, LRRec: 0.05,
+		BiasRateVisible: 1, BiasRateHidden: 1, BiasRateTop: 1, WeightRateTop: 1, FrozenBiasHidden: 1,
+		Candidates: 1, Screen: 100000, Finalists: 1, Screen2: 300000, ScreenImages: 50000,
+		AnnealTo: 0.1, Wake: "recognition",
+	}
+}
+
 // recipes returns every recipe -recipe accepts, the default first.
-func recipes() []Recipe { return []Recipe{tunedRecipe(), plainRecipe(), paperRecipe()} }
+func recipes() []Recipe {
+	return []Recipe{tunedRecipe(), plainRecipe(), paperRecipe(), notebookRecipe()}
+}
 
 // validate reports the first field of rc outside its range.
 func (rc *Recipe) validate() error {
