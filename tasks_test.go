@@ -93,7 +93,7 @@ func TestDirectionAccuracy(t *testing.T) {
 	lk := &net.Links[0]
 	for j := 0; j < 8; j++ {
 		lk.RecB[j] = -30
-		lk.RecW[j*8+j] += 20           // top row pixel j
+		lk.RecW[j*8+j] += 20            // top row pixel j
 		lk.RecW[(24+(j+7)%8)*8+j] += 20 // bottom row pixel j−1
 	}
 	net.Links[1].RecB[0] = -20
