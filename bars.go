@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 )
@@ -30,12 +31,17 @@ func (b *Bars) validate() error {
 	switch {
 	case b.Size < 1 || b.Size > 12:
 		return rangeError{"size", b.Size, "between 1 and 12 (the exact support has 2·2ⁿ−2 images)"}
-	case !(b.PVertical > 0 && b.PVertical < 1):
-		return rangeError{"p_vertical", b.PVertical, "a probability strictly between 0 and 1"}
-	case !(b.PBar > 0 && b.PBar < 1):
-		return rangeError{"p_bar", b.PBar, "a probability strictly between 0 and 1"}
 	}
-	return nil
+	return cmp.Or(probability("p_vertical", b.PVertical), probability("p_bar", b.PBar))
+}
+
+// probability returns a rangeError unless p, the setting name, is strictly
+// between 0 and 1.
+func probability(name string, p float64) error {
+	if p > 0 && p < 1 {
+		return nil
+	}
+	return rangeError{name, p, "a probability strictly between 0 and 1"}
 }
 
 // rangeError says that a setting is outside its range. Name is the

@@ -165,13 +165,10 @@ func (s *Shifter) Layers() []int { return []int{4 * s.Width, 24, 2} }
 
 // validate reports the first setting of s outside its range.
 func (s *Shifter) validate() error {
-	switch {
-	case s.Width < 2 || s.Width > 16:
+	if s.Width < 2 || s.Width > 16 {
 		return rangeError{"width", s.Width, "between 2 and 16"}
-	case !(s.POn > 0 && s.POn < 1):
-		return rangeError{"p_on", s.POn, "a probability strictly between 0 and 1"}
 	}
-	return nil
+	return probability("p_on", s.POn)
 }
 
 // draw writes the image of the bottom row mask shifted left (or right) into

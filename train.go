@@ -112,46 +112,47 @@ func recipes() []Recipe {
 
 // validate reports the first field of rc outside its range.
 func (rc *Recipe) validate() error {
-	checks := []struct {
-		ok   bool
+	type field struct {
 		name string
-		v    any
-		want string
-	}{
-		{rc.Steps >= 1, "steps", rc.Steps, "at least 1"},
-		{rc.Batch >= 1, "batch", rc.Batch, "at least 1"},
-		{positive(rc.LRGen), "lr_gen", rc.LRGen, "a finite number > 0"},
-		{positive(rc.LRRec), "lr_rec", rc.LRRec, "a finite number > 0"},
-		{nonNegative(rc.BiasRateVisible), "bias_rate_visible", rc.BiasRateVisible, "a finite number ≥ 0"},
-		{nonNegative(rc.BiasRateHidden), "bias_rate_hidden", rc.BiasRateHidden, "a finite number ≥ 0"},
-		{nonNegative(rc.BiasRateTop), "bias_rate_top", rc.BiasRateTop, "a finite number ≥ 0"},
-		{nonNegative(rc.WeightRateTop), "weight_rate_top", rc.WeightRateTop, "a finite number ≥ 0"},
-		{nonNegative(rc.InitScale), "init_scale", rc.InitScale, "a finite number ≥ 0"},
-		{nonNegative(rc.InitScaleVisible), "init_scale_visible", rc.InitScaleVisible, "a finite number ≥ 0"},
-		{finite(rc.InitBiasVisible), "init_bias_visible", rc.InitBiasVisible, "a finite number or marginal"},
-		{finite(rc.InitBiasHidden), "init_bias_hidden", rc.InitBiasHidden, "a finite number"},
-		{finite(rc.InitRecHidden), "init_rec_hidden", rc.InitRecHidden, "a finite number"},
-		{finite(rc.InitBiasTop), "init_bias_top", rc.InitBiasTop, "a finite number"},
-		{rc.FreezeTop >= 0 && rc.FreezeTop <= 1, "freeze_top", rc.FreezeTop, "a fraction between 0 and 1"},
-		{nonNegative(rc.FrozenBiasHidden), "frozen_bias_hidden", rc.FrozenBiasHidden, "a finite number ≥ 0"},
-		{rc.Candidates >= 1, "candidates", rc.Candidates, "at least 1"},
-		{rc.Candidates <= 1 || rc.Screen >= 1, "screen", rc.Screen, "at least 1"},
-		{rc.Candidates <= 1 || rc.Screen <= rc.Steps/max(rc.Candidates, 1), "screen", rc.Screen,
-			fmt.Sprintf("at most steps/candidates = %d, so that every candidate fits in the budget", rc.Steps/max(rc.Candidates, 1))},
-		{rc.Finalists >= 1 && rc.Finalists <= max(rc.Candidates, 1), "finalists", rc.Finalists, "between 1 and candidates"},
-		{rc.Finalists <= 1 || rc.Screen2 > rc.Screen, "screen2", rc.Screen2, "more than screen when finalists > 1"},
-		{rc.Finalists <= 1 || rc.OwnSteps() >= rc.Screen2, "screen2", rc.Screen2,
-			"small enough that the finalists fit in steps: candidates·screen + finalists·(screen2 − screen) ≤ steps"},
-		{rc.ScreenImages >= 1, "screen_images", rc.ScreenImages, "at least 1"},
-		{rc.Anneal >= 0 && rc.Anneal <= 1, "anneal", rc.Anneal, "a fraction between 0 and 1"},
-		{rc.AnnealTo >= 0 && rc.AnnealTo <= 1, "anneal_to", rc.AnnealTo, "a multiplier between 0 and 1"},
-		{rc.Wake == "recognition" || rc.Wake == "exact", "wake", rc.Wake, "recognition or exact"},
-		{rc.Wake == "recognition" || rc.Batch == 1, "wake", rc.Wake, "recognition when batch > 1 (the exact ablation is online)"},
+		v    float64
 	}
-	for _, c := range checks {
-		if !c.ok {
-			return rangeError{c.name, c.v, c.want}
+	groups := []struct {
+		ok     func(float64) bool
+		want   string
+		fields []field
+	}{
+		{func(x float64) bool { return x >= 1 }, "at least 1", []field{{"steps", float64(rc.Steps)},
+			{"batch", float64(rc.Batch)}, {"candidates", float64(rc.Candidates)}, {"screen_images", float64(rc.ScreenImages)}}},
+		{positive, "a finite number > 0", []field{{"lr_gen", rc.LRGen}, {"lr_rec", rc.LRRec}}},
+		{nonNegative, "a finite number ≥ 0", []field{{"bias_rate_visible", rc.BiasRateVisible}, {"bias_rate_hidden", rc.BiasRateHidden},
+			{"bias_rate_top", rc.BiasRateTop}, {"weight_rate_top", rc.WeightRateTop}, {"init_scale", rc.InitScale},
+			{"init_scale_visible", rc.InitScaleVisible}, {"frozen_bias_hidden", rc.FrozenBiasHidden}}},
+		{finite, "a finite number", []field{{"init_bias_visible", rc.InitBiasVisible}, {"init_bias_hidden", rc.InitBiasHidden},
+			{"init_rec_hidden", rc.InitRecHidden}, {"init_bias_top", rc.InitBiasTop}}},
+		{func(x float64) bool { return x >= 0 && x <= 1 }, "between 0 and 1", []field{{"freeze_top", rc.FreezeTop},
+			{"anneal", rc.Anneal}, {"anneal_to", rc.AnnealTo}}},
+	}
+	for _, g := range groups {
+		for _, f := range g.fields {
+			if !g.ok(f.v) {
+				return rangeError{f.name, f.v, g.want}
+			}
 		}
+	}
+	k, own := rc.Candidates, rc.OwnSteps()
+	switch {
+	case k > 1 && (rc.Screen < 1 || rc.Screen > rc.Steps/k):
+		return rangeError{"screen", rc.Screen, fmt.Sprintf("between 1 and steps/candidates = %d, so that every candidate fits in the budget", rc.Steps/k)}
+	case rc.Finalists < 1 || rc.Finalists > k:
+		return rangeError{"finalists", rc.Finalists, "between 1 and candidates"}
+	case rc.Finalists > 1 && rc.Screen2 <= rc.Screen:
+		return rangeError{"screen2", rc.Screen2, "more than screen when finalists > 1"}
+	case rc.Finalists > 1 && own < rc.Screen2:
+		return rangeError{"screen2", rc.Screen2, "small enough that the finalists fit in steps: candidates·screen + finalists·(screen2 − screen) ≤ steps"}
+	case rc.Wake != "recognition" && rc.Wake != "exact":
+		return rangeError{"wake", rc.Wake, "recognition or exact"}
+	case rc.Wake == "exact" && rc.Batch > 1:
+		return rangeError{"wake", rc.Wake, "recognition when batch > 1 (the exact ablation is online)"}
 	}
 	return nil
 }
