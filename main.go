@@ -73,7 +73,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -453,27 +452,6 @@ func flagError(err error) error {
 		return badFlag("-%s %v: must be %s", strings.ReplaceAll(r.Name, "_", "-"), r.Value, r.Want)
 	}
 	return usageError{err.Error()}
-}
-
-// evalBudget bounds the work of a run's evaluations, in images × hidden
-// configurations summed over its snapshots: about 3 s on 2 cores.
-const evalBudget = 1e9
-
-// boundedSpacing returns the smallest snapshot spacing, in whole 10,000s of
-// iterations, that keeps the exact evaluations of a run within evalBudget,
-// or 0 when they are cheap enough or cannot be enumerated (the estimate is
-// cheap).
-func boundedSpacing(t *Trainer) int {
-	h, err := latentBits(t.Sizes)
-	if err != nil {
-		return 0
-	}
-	cost := float64(t.Data.Support().Len()) * math.Exp2(float64(h))
-	evals := int(evalBudget / cost)
-	if evals >= t.Recipe.Steps/max(t.SnapshotEvery, 1) {
-		return 0
-	}
-	return (t.Recipe.Steps/max(evals, 2)/10000 + 1) * 10000
 }
 
 // maxHidden bounds the units of a layer: enough for any task here, small
