@@ -188,20 +188,31 @@ func series(snaps []Snapshot, batch int) (xs, kl, nll []float64) {
 	return xs, kl, nll
 }
 
-// klPanel draws the KL axes of a with the paper's 0.10 bits and the curve
-// of the first shown points of (xs, kl): the left panel of
-// training_curves.png and of every frame of bars.gif. The axis range covers
-// every point, so that the frames of the GIF share it.
+// klPanel draws the KL axes of a and the curve of the first shown points of
+// (xs, kl): the left panel of training_curves.png and of every frame of
+// bars.gif. The axis range covers every point, so that the frames of the
+// GIF share it. paper labels a line at the paper's 0.10 bits, or is "" where
+// that number, of the 4×4 bars, does not apply.
 func (c canvas) klPanel(a plotArea, xs, kl []float64, shown int, title, ylabel, paper string) plotArea {
 	a.xmin, a.xmax = 0, math.Max(xs[len(xs)-1], 1)
 	a.ymin, a.ymax = klRange(kl)
 	a.logY = true
 	c.axes(a, title, "samples seen", ylabel, samplesLabel)
-	_, py := a.at(0, 0.10)
-	c.dashed(a.x0+1, a.x0+a.w, int(py), paperLine)
-	c.text(a.x0+a.w-4, int(py)-11, paper, 1, alignRight, paperLine)
+	if paper != "" {
+		_, py := a.at(0, 0.10)
+		c.dashed(a.x0+1, a.x0+a.w, int(py), paperLine)
+		c.text(a.x0+a.w-4, int(py)-11, paper, 1, alignRight, paperLine)
+	}
 	c.curve(a, xs[:shown], kl[:shown], 2, klInk)
 	return a
+}
+
+// paperLabel returns label for a run of the paper's 4×4 bars, else "".
+func paperLabel(res *Results, label string) string {
+	if b, ok := res.Data.(*Bars); ok && b.Size == 4 {
+		return label
+	}
+	return ""
 }
 
 // drawCurves draws training_curves.png: the exact KL on a log axis and the
@@ -210,7 +221,7 @@ func drawCurves(res *Results, snaps []Snapshot) image.Image {
 	c := newCanvas(curvesW, curvesH)
 	rc := &res.Recipe
 	xs, kl, nll := series(snaps, rc.Batch)
-	a := c.klPanel(plotArea{x0: 80, y0: 50, w: 380, h: 290}, xs, kl, len(kl), "KL[p_data || p_model]", "bits (log scale)", "paper: 0.10 bits")
+	a := c.klPanel(plotArea{x0: 80, y0: 50, w: 380, h: 290}, xs, kl, len(kl), "KL[p_data || p_model]", "bits (log scale)", paperLabel(res, "paper: 0.10 bits"))
 	if rc.Candidates > 1 {
 		// the tournament's choices, on the kept candidate's own axis
 		c.choice(a, rc.Screen*rc.Batch, fmt.Sprintf("best of %d", rc.Candidates), 0)
@@ -556,7 +567,7 @@ func drawAnimation(res *Results, snaps []Snapshot, fps int) *gif.GIF {
 	delay := int(math.Round(100 / float64(fps)))
 	for f, sn := range snaps {
 		c := newCanvas(w, h)
-		c.klPanel(plotArea{x0: 70, y0: 60, w: 250, h: 200}, xs, kl, f+1, "KL (bits)", "bits (log)", "paper 0.10")
+		c.klPanel(plotArea{x0: 70, y0: 60, w: 250, h: 200}, xs, kl, f+1, "KL (bits)", "bits (log)", paperLabel(res, "paper 0.10"))
 		est := ""
 		if !sn.Exact {
 			est = " (estimated)"

@@ -68,7 +68,7 @@ func plainRecipe() Recipe {
 		Name: "plain", Steps: 2000000, Batch: 1, LRGen: 0.1, LRRec: 0.1,
 		BiasRateVisible: 1, BiasRateHidden: 1, BiasRateTop: 1, WeightRateTop: 1,
 		InitScale: 0.1, InitScaleVisible: 0.1, InitBiasMarginal: true, FrozenBiasHidden: 1,
-		Candidates: 1, Screen: 100000, Finalists: 1, Screen2: 300000, ScreenImages: 50000,
+		Candidates: 1, Screen: 40000, Finalists: 1, Screen2: 120000, ScreenImages: 50000,
 		AnnealTo: 0.1, Wake: "recognition",
 	}
 }
@@ -88,7 +88,7 @@ func paperRecipe() Recipe {
 		Name: "paper", Steps: 2000000, Batch: 1, LRGen: 0.2, LRRec: 0.2,
 		BiasRateVisible: 1, BiasRateHidden: slow, BiasRateTop: slow, WeightRateTop: slow,
 		InitBiasHidden: -3, Positive: true, FrozenBiasHidden: 1,
-		Candidates: 1, Screen: 100000, Finalists: 1, Screen2: 300000, ScreenImages: 50000,
+		Candidates: 1, Screen: 40000, Finalists: 1, Screen2: 120000, ScreenImages: 50000,
 		AnnealTo: 0.1, Wake: "recognition",
 	}
 }
@@ -100,10 +100,14 @@ func notebookRecipe() Recipe {
 	return Recipe{
 		Name: "notebook", Steps: 50000, Batch: 1, LRGen: 0.05, LRRec: 0.05,
 		BiasRateVisible: 1, BiasRateHidden: 1, BiasRateTop: 1, WeightRateTop: 1, FrozenBiasHidden: 1,
-		Candidates: 1, Screen: 100000, Finalists: 1, Screen2: 300000, ScreenImages: 50000,
+		Candidates: 1, Screen: 1000, Finalists: 1, Screen2: 3000, ScreenImages: 50000,
 		AnnealTo: 0.1, Wake: "recognition",
 	}
 }
+
+// The tournament's settings of the single-run recipes are the default's
+// proportions of their length (screening at a fiftieth, finalists at three
+// fiftieths), for -candidates given with them.
 
 // recipes returns every recipe -recipe accepts, the default first.
 func recipes() []Recipe {
