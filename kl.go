@@ -486,7 +486,7 @@ func (es *Estimator) LogMarginals(net *Net) {
 		v := es.data.Image(k)
 		for s := range es.lw {
 			es.m.Recognize(v, es.src)
-			es.lw[s] = es.logJoint(net) - es.logQ()
+			es.lw[s] = es.m.logJoint(es.a) - es.m.logQ()
 		}
 		mx := slices.Max(es.lw)
 		sum, sum2, mean := 0.0, 0.0, 0.0
@@ -523,13 +523,14 @@ func (es *Estimator) NLLErr() float64 {
 	return math.Sqrt(s) / math.Ln2
 }
 
-// logJoint returns log p(h, v) in nats for the machine's current states.
-func (es *Estimator) logJoint(net *Net) float64 {
-	lay := es.m.lay
+// logJoint returns log p(h, v) in nats for the machine's current states,
+// using a (at least as long as the largest layer) as scratch.
+func (m *Machine) logJoint(a []float64) float64 {
+	net, lay := m.Net, m.lay
 	top := len(lay) - 1
 	lp := bernoulliLog(lay[top].s, net.TopBias)
 	for l := 0; l < top; l++ {
-		a := es.a[:len(lay[l].s)]
+		a := a[:len(lay[l].s)]
 		addRows(a, net.Links[l].GenB, net.Links[l].GenW, lay[l+1].on)
 		lp += bernoulliLog(lay[l].s, a)
 	}
@@ -538,9 +539,9 @@ func (es *Estimator) logJoint(net *Net) float64 {
 
 // logQ returns log q(h | v) in nats for the machine's current states, from
 // the recognition inputs that Recognize left in each layer.
-func (es *Estimator) logQ() float64 {
+func (m *Machine) logQ() float64 {
 	lq := 0.0
-	for _, u := range es.m.lay[1:] {
+	for _, u := range m.lay[1:] {
 		lq += bernoulliLog(u.s, u.a)
 	}
 	return lq

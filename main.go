@@ -144,6 +144,8 @@ var recipeFlags = []struct {
 	{"screen-images", "tournament: training images scoring each candidate", func(rc *Recipe) any { return &rc.ScreenImages }},
 	{"anneal", "fraction of the kept candidate's iterations at the end over which all rates fall linearly", func(rc *Recipe) any { return &rc.Anneal }},
 	{"anneal-to", "multiplier of the rates at the end of the annealing", func(rc *Recipe) any { return &rc.AnnealTo }},
+	{"rule", "learning rule: ws (wake-sleep), reinforce (REINFORCE on the variational bound) or rws (reweighted wake-sleep)", func(rc *Recipe) any { return &rc.Rule }},
+	{"k", "rws: importance samples per image", func(rc *Recipe) any { return &rc.K }},
 	{"wake", "wake-phase latents: recognition (wake-sleep), or exact (ablation: the enumerated posterior)", func(rc *Recipe) any { return &rc.Wake }},
 }
 

@@ -204,7 +204,7 @@ func (m *Machine) Step(images []float64, src *byteSource) {
 // log p(states) with respect to those parameters (Hinton et al. 1995, eq. 2).
 func (m *Machine) Wake(v []float64, src *byteSource, dst *Net) {
 	m.Recognize(v, src)
-	m.learnGenerative(dst)
+	m.learnGenerative(dst, 1)
 }
 
 // Recognize sets the visible states to the image v and lets the
@@ -259,18 +259,18 @@ func (m *Machine) setVisible(v []float64) {
 }
 
 // learnGenerative adds the wake phase's delta-rule updates for the current
-// states of every layer into dst.
-func (m *Machine) learnGenerative(dst *Net) {
+// states of every layer, times scale, into dst: scale ∇ log p(states).
+func (m *Machine) learnGenerative(dst *Net, scale float64) {
 	net := m.Net
 	top := len(m.lay) - 1
 	t := &m.lay[top]
 	addRows(t.a, net.TopBias, nil, nil)
-	deltaRule(nil, dst.TopBias, t.s, t.a, nil, 0, m.Rates.Top)
+	deltaRule(nil, dst.TopBias, t.s, t.a, nil, 0, scale*m.Rates.Top)
 	for l := 0; l < top; l++ {
 		lk, dk, rt := &net.Links[l], &dst.Links[l], &m.Rates.Links[l]
 		below, above := &m.lay[l], &m.lay[l+1]
 		addRows(below.a, lk.GenB, lk.GenW, above.on)
-		deltaRule(dk.GenW, dk.GenB, below.s, below.a, above.on, rt.GenW, rt.GenB)
+		deltaRule(dk.GenW, dk.GenB, below.s, below.a, above.on, scale*rt.GenW, scale*rt.GenB)
 	}
 }
 
@@ -284,7 +284,7 @@ func (m *Machine) learnGenerative(dst *Net) {
 // log q(dreamed states | dreamed image) (Hinton et al. 1995, eq. 3).
 func (m *Machine) Sleep(src *byteSource, dst *Net) {
 	m.Dream(src)
-	m.learnRecognition(dst)
+	m.learnRecognition(dst, 1)
 }
 
 // Dream draws one sample top → visible from the generative net into the
@@ -308,14 +308,15 @@ func (m *Machine) Dream(src *byteSource) {
 func (m *Machine) Visible() []float64 { return m.lay[0].s }
 
 // learnRecognition adds the sleep phase's delta-rule updates for the current
-// states of every layer into dst.
-func (m *Machine) learnRecognition(dst *Net) {
+// states of every layer, times scale, into dst: scale ∇ log q(states above
+// the image | the image).
+func (m *Machine) learnRecognition(dst *Net, scale float64) {
 	net := m.Net
 	for l := 1; l < len(m.lay); l++ {
 		lk, dk, rt := &net.Links[l-1], &dst.Links[l-1], &m.Rates.Links[l-1]
 		below, above := &m.lay[l-1], &m.lay[l]
 		addRows(above.a, lk.RecB, lk.RecW, below.on)
-		deltaRule(dk.RecW, dk.RecB, above.s, above.a, below.on, rt.RecW, rt.RecB)
+		deltaRule(dk.RecW, dk.RecB, above.s, above.a, below.on, scale*rt.RecW, scale*rt.RecB)
 	}
 }
 

@@ -148,8 +148,8 @@ func TestDeltaRulesAreGradients(t *testing.T) {
 			logp  func(*Net, [][]float64) float64
 			gen   bool
 		}{
-			{"wake", m.learnGenerative, naiveLogJoint, true},
-			{"sleep", m.learnRecognition, naiveLogQ, false},
+			{"wake", func(dst *Net) { m.learnGenerative(dst, 1) }, naiveLogJoint, true},
+			{"sleep", func(dst *Net) { m.learnRecognition(dst, 1) }, naiveLogQ, false},
 		} {
 			delta := NewNet(sizes)
 			setStates(m, states)

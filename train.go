@@ -41,6 +41,8 @@ type Recipe struct {
 	Anneal           float64 `json:"anneal"`             // fraction of the kept candidate's iterations at the end over which the rates fall
 	AnnealTo         float64 `json:"anneal_to"`          // the rates' multiplier at the last step of the annealing
 	Wake             string  `json:"wake"`               // wake-phase latents: "recognition" (wake-sleep) or "exact" (ablation)
+	Rule             string  `json:"rule"`               // learning rule: "ws" (wake-sleep), "reinforce" or "rws" (reweighted wake-sleep)
+	K                int     `json:"k"`                  // rws: importance samples per image
 }
 
 // tunedRecipe is the default: the paper's architecture and learning rules
@@ -56,7 +58,7 @@ func tunedRecipe() Recipe {
 		InitScale: 0.1, InitScaleVisible: 0.3, InitBiasVisible: -5, InitBiasHidden: -3.5, InitRecHidden: -3.5, InitBiasTop: -1,
 		Positive: true, FreezeTop: 0.05, FrozenBiasHidden: 1.0 / 3,
 		Candidates: 4, Screen: 40000, Finalists: 2, Screen2: 120000, ScreenImages: 50000,
-		Anneal: 0.3, AnnealTo: 0.1, Wake: "recognition",
+		Anneal: 0.3, AnnealTo: 0.1, Wake: "recognition", Rule: "ws", K: 5,
 	}
 }
 
@@ -69,7 +71,7 @@ func plainRecipe() Recipe {
 		BiasRateVisible: 1, BiasRateHidden: 1, BiasRateTop: 1, WeightRateTop: 1,
 		InitScale: 0.1, InitScaleVisible: 0.1, InitBiasMarginal: true, FrozenBiasHidden: 1,
 		Candidates: 1, Screen: 40000, Finalists: 1, Screen2: 120000, ScreenImages: 50000,
-		AnnealTo: 0.1, Wake: "recognition",
+		AnnealTo: 0.1, Wake: "recognition", Rule: "ws", K: 5,
 	}
 }
 
@@ -89,7 +91,7 @@ func paperRecipe() Recipe {
 		BiasRateVisible: 1, BiasRateHidden: slow, BiasRateTop: slow, WeightRateTop: slow,
 		InitBiasHidden: -3, Positive: true, FrozenBiasHidden: 1,
 		Candidates: 1, Screen: 40000, Finalists: 1, Screen2: 120000, ScreenImages: 50000,
-		AnnealTo: 0.1, Wake: "recognition",
+		AnnealTo: 0.1, Wake: "recognition", Rule: "ws", K: 5,
 	}
 }
 
@@ -101,7 +103,7 @@ func notebookRecipe() Recipe {
 		Name: "notebook", Steps: 50000, Batch: 1, LRGen: 0.05, LRRec: 0.05,
 		BiasRateVisible: 1, BiasRateHidden: 1, BiasRateTop: 1, WeightRateTop: 1, FrozenBiasHidden: 1,
 		Candidates: 1, Screen: 1000, Finalists: 1, Screen2: 3000, ScreenImages: 50000,
-		AnnealTo: 0.1, Wake: "recognition",
+		AnnealTo: 0.1, Wake: "recognition", Rule: "ws", K: 5,
 	}
 }
 
@@ -157,6 +159,12 @@ func (rc *Recipe) validate() error {
 		return rangeError{"wake", rc.Wake, "recognition or exact"}
 	case rc.Wake == "exact" && rc.Batch > 1:
 		return rangeError{"wake", rc.Wake, "recognition when batch > 1 (the exact ablation is online)"}
+	case rc.Rule != "ws" && rc.Rule != "reinforce" && rc.Rule != "rws":
+		return rangeError{"rule", rc.Rule, "ws, reinforce or rws"}
+	case rc.Rule != "ws" && (rc.Batch > 1 || rc.Wake != "recognition"):
+		return rangeError{"rule", rc.Rule, "ws with -batch > 1 or -wake exact (the rival rules are online, with the recognition net)"}
+	case rc.K < 1 || rc.K > 1000:
+		return rangeError{"k", rc.K, "between 1 and 1000"}
 	}
 	return nil
 }
@@ -337,6 +345,10 @@ type candidate struct {
 	data    Sampler
 	images  []float64  // (Batch, V) the images of one step
 	post    *Posterior // the exact posterior, for the -wake exact ablation
+	rule    string     // Recipe.Rule
+	rws     *rwsBuffer // rws: the samples of one step
+	b       float64    // reinforce: the baseline, a running average of the bound; NaN before the first step
+	scratch []float64  // reinforce: scratch of logJoint
 	snaps   []Snapshot
 	step    int // iterations run
 	stopped bool
@@ -355,6 +367,10 @@ func (t *Trainer) newCandidate(seed uint64, ci int, marginals []float64) *candid
 	if t.Recipe.Wake == "exact" {
 		c.post = NewPosterior(t.Sizes)
 	}
+	c.rule, c.scratch, c.b = t.Recipe.Rule, make([]float64, slices.Max(t.Sizes)), math.NaN()
+	if c.rule == "rws" {
+		c.rws = newRWSBuffer(t.Sizes, t.Recipe.K)
+	}
 	return c
 }
 
@@ -366,13 +382,26 @@ func (c *candidate) iterate(n int) {
 		for b := 0; b < len(c.images); b += V {
 			c.data.Sample(c.src, c.images[b:b+V])
 		}
-		if c.post != nil {
+		switch {
+		case c.post != nil:
 			c.wakeExact(c.m.Net)
 			c.m.constrain(nil)
 			c.m.Sleep(c.src, c.m.Net)
-			continue
+		case c.rule == "reinforce":
+			l := c.m.Reinforce(c.images, c.src, c.b, c.scratch, c.m.Net)
+			c.m.constrain(nil)
+			if math.IsNaN(c.b) {
+				c.b = l
+			}
+			c.b += baselineRate * (l - c.b)
+		case c.rule == "rws":
+			clearNet(c.m.grad)
+			c.m.Reweighted(c.images, c.src, c.rws, c.m.grad)
+			addNet(c.m.Net, c.m.grad)
+			c.m.constrain(nil)
+		default:
+			c.m.Step(c.images, c.src)
 		}
-		c.m.Step(c.images, c.src)
 	}
 }
 
@@ -392,7 +421,7 @@ func (c *candidate) wakeExact(dst *Net) {
 	for l := 1; l < len(m.lay); l++ {
 		m.lay[l].list()
 	}
-	m.learnGenerative(dst)
+	m.learnGenerative(dst, 1)
 }
 
 // Train runs the recipe for one seed. Candidate c draws its initialisation
