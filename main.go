@@ -76,6 +76,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"slices"
 	"strconv"
@@ -100,6 +101,11 @@ var (
 	pBarFlag    = flag.Float64("p-bar", 0.2, "bars: probability that each bar of the chosen orientation is on")
 	widthFlag   = flag.Int("width", 8, "shifter: pixels per row")
 	pOnFlag     = flag.Float64("p-on", 0.2, "shifter: probability that each pixel of the bottom row is on")
+	modelFlag   = flag.String("model", "helmholtz", "the model: helmholtz, or rbm (a restricted Boltzmann machine, the rival; -hidden, -cd, -pcd, -rbm-rate)")
+	hiddenFlag  = flag.Int("hidden", 8, "rbm: hidden units")
+	cdFlag      = flag.Int("cd", 1, "rbm: Gibbs steps per update of contrastive divergence")
+	pcdFlag     = flag.Bool("pcd", false, "rbm: persistent contrastive divergence")
+	rbmRateFlag = flag.Float64("rbm-rate", defaultRBMRate, "rbm: rate of every weight and bias")
 	isFlag      = flag.Int("is-samples", 0, "importance samples per image for an estimated NLL (default: none where exact values exist, else 100)")
 	lrFlag      = flag.Float64("lr", 0, "step size of both phases (sets -lr-gen and -lr-rec)")
 	initVisFlag = flag.String("init-bias-visible", biasText(tunedRecipe()),
@@ -154,7 +160,7 @@ var recipeFlags = []struct {
 // other recipes' values, where they differ, in its help text.
 func bindRecipeFlags() {
 	for _, f := range recipeFlags {
-		usage := f.usage + recipeNote(func(rc Recipe) string { return fmt.Sprint(deref(f.field(&rc))) })
+		usage := f.usage + recipeNote(func(rc Recipe) string { return fmt.Sprint(reflect.ValueOf(f.field(&rc)).Elem()) })
 		switch p := f.field(&flagRecipe).(type) {
 		case *int:
 			flag.IntVar(p, f.name, *p, usage)
@@ -168,21 +174,6 @@ func bindRecipeFlags() {
 			panic(fmt.Sprintf("recipeFlags: %s: field of type %T", f.name, p))
 		}
 	}
-}
-
-// deref returns the value a field pointer points to.
-func deref(p any) any {
-	switch p := p.(type) {
-	case *int:
-		return *p
-	case *float64:
-		return *p
-	case *string:
-		return *p
-	case *bool:
-		return *p
-	}
-	panic(fmt.Sprintf("deref: %T", p))
 }
 
 // recipeNote returns " (plain: v, paper: w)": the value, as text, of each
@@ -309,9 +300,10 @@ func fail(err error) {
 
 // config is a run's settings after the flags have been checked.
 type config struct {
-	train     Trainer  // data, layer sizes, recipe and snapshot spacing
-	seed      uint64   // -seed
-	seeds     []uint64 // -seeds, or nil
+	train     Trainer      // data, layer sizes, recipe and snapshot spacing
+	seed      uint64       // -seed
+	seeds     []uint64     // -seeds, or nil
+	rbm       *rbmSettings // -model rbm, or nil
 	out, from string
 	fps       int
 	quiet     bool
@@ -361,6 +353,16 @@ func configure() (*config, error) {
 	}
 	c.train.Recipe = *rc
 	c.train.SnapshotEvery, c.train.ISSamples = *snapFlag, *isFlag
+	switch {
+	case *modelFlag == "rbm" && (*hiddenFlag < 1 || *hiddenFlag > 20):
+		return nil, badFlag("-hidden %d: must be between 1 and 20 (the partition function sums 2^hidden terms)", *hiddenFlag)
+	case *modelFlag == "rbm" && (*cdFlag < 1 || !positive(*rbmRateFlag)):
+		return nil, badFlag("-cd %d, -rbm-rate %v: must be at least 1 and a finite number > 0", *cdFlag, *rbmRateFlag)
+	case *modelFlag == "rbm":
+		c.rbm = &rbmSettings{Hidden: *hiddenFlag, CD: *cdFlag, PCD: *pcdFlag, Rate: *rbmRateFlag, Steps: rc.Steps}
+	case *modelFlag != "helmholtz":
+		return nil, badFlag("-model %q: must be helmholtz or rbm", *modelFlag)
+	}
 	c.train.Sizes = c.train.Data.Layers()
 	if *layersFlag != "" {
 		if c.train.Sizes, err = parseLayers(*layersFlag, c.train.Sizes); err != nil {
@@ -393,7 +395,7 @@ func chosenRecipe(set map[string]bool) (*Recipe, error) {
 	base := rc
 	for _, f := range recipeFlags {
 		if set[f.name] {
-			copyField(f.field(&rc), f.field(&flagRecipe))
+			reflect.ValueOf(f.field(&rc)).Elem().Set(reflect.ValueOf(f.field(&flagRecipe)).Elem())
 		}
 	}
 	if set["lr"] {
@@ -429,21 +431,6 @@ func chosenRecipe(set map[string]bool) (*Recipe, error) {
 		rc.Finalists = min(rc.Finalists, max(rc.Candidates, 1))
 	}
 	return &rc, nil
-}
-
-// copyField sets the field dst points to to the one src points to; both
-// come from the same entry of recipeFlags.
-func copyField(dst, src any) {
-	switch d := dst.(type) {
-	case *int:
-		*d = *src.(*int)
-	case *float64:
-		*d = *src.(*float64)
-	case *string:
-		*d = *src.(*string)
-	case *bool:
-		*d = *src.(*bool)
-	}
 }
 
 // flagError turns a rangeError of a setting into a usage error naming its
@@ -515,6 +502,13 @@ func runOne(cfg *config, stop *atomic.Bool) error {
 	if err := makeOutDir(cfg.out); err != nil {
 		return err
 	}
+	if cfg.rbm != nil {
+		res, err := runRBM(cfg, stop, cfg.seed, cfg.out)
+		if err == nil {
+			fmt.Print(res.table())
+		}
+		return err
+	}
 	t := cfg.trainer(stop)
 	p := newProgress(os.Stderr, cfg.quiet)
 	t.Report = p.report
@@ -580,11 +574,17 @@ func runSeeds(cfg *config, stop *atomic.Bool) error {
 // in results[i].
 func runSeed(cfg *config, stop *atomic.Bool, i int, results []*Results) error {
 	seed := cfg.seeds[i]
-	t := cfg.trainer(stop)
-	run, err := t.Train(seed)
-	if err == nil {
-		results[i] = newResults(t, run)
-		err = writeRun(filepath.Join(cfg.out, fmt.Sprintf("seed-%d", seed)), results[i], run, cfg.fps)
+	dir := filepath.Join(cfg.out, fmt.Sprintf("seed-%d", seed))
+	var err error
+	if cfg.rbm != nil {
+		results[i], err = runRBM(cfg, stop, seed, dir)
+	} else {
+		t := cfg.trainer(stop)
+		var run *Run
+		if run, err = t.Train(seed); err == nil {
+			results[i] = newResults(t, run)
+			err = writeRun(dir, results[i], run, cfg.fps)
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("seed %d: %w", seed, err)
@@ -622,6 +622,16 @@ func makeOutDir(dir string) error {
 		return fmt.Errorf("cannot create the output folder: %w", err)
 	}
 	return nil
+}
+
+// runRBM trains the RBM of cfg for one seed and writes its outputs into dir.
+func runRBM(cfg *config, stop *atomic.Bool, seed uint64, dir string) (*Results, error) {
+	run, err := trainRBM(cfg.train.Data, *cfg.rbm, seed, cfg.train.SnapshotEvery, stop.Load)
+	if err != nil {
+		return nil, err
+	}
+	res := rbmResults(&cfg.train, *cfg.rbm, run)
+	return res, writeRBMRun(dir, res, run)
 }
 
 // redraw renders the figures of the saved run in cfg.from into cfg.out.

@@ -241,6 +241,8 @@ type Results struct {
 	Seed          uint64            `json:"seed"`
 	Task          string            `json:"task"`   // "bars", "shifter" or "world3"
 	Data          Task              `json:"data"`   // the task's settings
+	Model         string            `json:"model"`  // "helmholtz", or "rbm" for the rival of -model rbm
+	RBM           *rbmSettings      `json:"rbm"`    // the RBM's settings; null for a Helmholtz machine
 	Layers        []int             `json:"layers"` // units per layer, visible first
 	Recipe        Recipe            `json:"recipe"`
 	SnapshotEvery int               `json:"snapshot_every"`
@@ -270,7 +272,7 @@ const (
 func newResults(t *Trainer, run *Run) *Results {
 	f := run.Final()
 	r := &Results{
-		Format: resultsFormat, Version: resultsVersion, Seed: run.Seed, Task: t.Data.Name(), Data: t.Data, Layers: t.Sizes,
+		Format: resultsFormat, Version: resultsVersion, Seed: run.Seed, Task: t.Data.Name(), Data: t.Data, Model: "helmholtz", Layers: t.Sizes,
 		Recipe: t.Recipe, SnapshotEvery: t.SnapshotEvery, StepsRun: run.StepsRun, Interrupted: run.Interrupted,
 		Eval: f.Eval, BarsLearned: f.BarsLearned, InitialKL: run.Snapshots[0].KL, Candidates: run.Candidates,
 		TrainSeconds: run.Seconds, NsPerIter: run.Seconds * 1e9 / float64(max(run.StepsRun, 1)),
@@ -324,15 +326,39 @@ type SeedResult struct {
 // table returns the results as the Markdown table of the published
 // reproduction, with the diagnostics added.
 func (r *Results) table() string {
-	var b strings.Builder
-	row := func(k, v string) { fmt.Fprintf(&b, "| %-34s | %s |\n", k, v) }
+	var t mdTable
+	t.row("Metric", "Value")
+	t.WriteString("|------------------------------------|-------|\n")
+	t.row("Seed", strconv.FormatUint(r.Seed, 10))
+	t.row("Task", r.Task)
+	if r.RBM != nil {
+		s := r.RBM
+		rule := fmt.Sprintf("CD-%d", s.CD)
+		if s.PCD {
+			rule = fmt.Sprintf("PCD, %d Gibbs step(s) per update", s.CD)
+		}
+		t.row("Model", fmt.Sprintf("RBM, %d visible and %d hidden units, trained by %s", r.Layers[0], s.Hidden, rule))
+		t.row("Images seen", fmt.Sprintf("%d, rate %g", r.StepsRun, s.Rate))
+	} else {
+		r.recipeRows(&t)
+	}
+	r.evalRows(&t)
+	t.row("Training time", fmt.Sprintf("%.2f s (%.0f ns/iteration, snapshots included)", r.TrainSeconds, r.NsPerIter))
+	return t.String()
+}
+
+// mdTable is a Markdown table of two columns being written.
+type mdTable struct{ strings.Builder }
+
+// row writes the row k | v.
+func (t *mdTable) row(k, v string) { fmt.Fprintf(t, "| %-34s | %s |\n", k, v) }
+
+// recipeRows writes the rows of a Helmholtz machine's architecture and
+// recipe.
+func (r *Results) recipeRows(t *mdTable) {
 	rc := &r.Recipe
-	row("Metric", "Value")
-	b.WriteString("|------------------------------------|-------|\n")
-	row("Seed", strconv.FormatUint(r.Seed, 10))
-	row("Task", r.Task)
-	row("Architecture", joinInts(r.Layers, "-")+" ("+layerNames(len(r.Layers))+"), sigmoid belief net")
-	row("Recipe", rc.Name)
+	t.row("Architecture", joinInts(r.Layers, "-")+" ("+layerNames(len(r.Layers))+"), sigmoid belief net")
+	t.row("Recipe", rc.Name)
 	iters := fmt.Sprintf("%d", r.StepsRun)
 	if r.Interrupted {
 		iters += fmt.Sprintf(" of %d (interrupted)", rc.Steps)
@@ -344,45 +370,53 @@ func (r *Results) table() string {
 		}
 		iters += fmt.Sprintf("; candidate %d kept)", *r.Winner)
 	}
-	row("Wake-sleep iterations", iters)
-	row("Batch size", strconv.Itoa(rc.Batch))
-	row("Learning rate (wake, sleep)", fmt.Sprintf("%g, %g", rc.LRGen, rc.LRRec))
-	row("Bias rate multipliers (vis, hid, top)", fmt.Sprintf("%g, %g, %g", rc.BiasRateVisible, rc.BiasRateHidden, rc.BiasRateTop))
-	if rc.WeightRateTop != 1 {
-		row("Top weight rate multiplier", fmt.Sprintf("%g", rc.WeightRateTop))
+	t.row("Wake-sleep iterations", iters)
+	if rc.Rule != "ws" {
+		t.row("Learning rule", map[string]string{"reinforce": "REINFORCE on the variational bound",
+			"rws": fmt.Sprintf("reweighted wake-sleep, K = %d", rc.K)}[rc.Rule])
 	}
-	row("Init scale (visible↔hidden, above)", fmt.Sprintf("%g, %g", rc.InitScaleVisible, rc.InitScale))
-	row("Initial biases (vis, hid, rec hid, top)", fmt.Sprintf("%s, %g, %g, %g", biasText(*rc), rc.InitBiasHidden, rc.InitRecHidden, rc.InitBiasTop))
+	t.row("Batch size", strconv.Itoa(rc.Batch))
+	t.row("Learning rate (wake, sleep)", fmt.Sprintf("%g, %g", rc.LRGen, rc.LRRec))
+	t.row("Bias rate multipliers (vis, hid, top)", fmt.Sprintf("%g, %g, %g", rc.BiasRateVisible, rc.BiasRateHidden, rc.BiasRateTop))
+	if rc.WeightRateTop != 1 {
+		t.row("Top weight rate multiplier", fmt.Sprintf("%g", rc.WeightRateTop))
+	}
+	t.row("Init scale (visible↔hidden, above)", fmt.Sprintf("%g, %g", rc.InitScaleVisible, rc.InitScale))
+	t.row("Initial biases (vis, hid, rec hid, top)", fmt.Sprintf("%s, %g, %g, %g", biasText(*rc), rc.InitBiasHidden, rc.InitRecHidden, rc.InitBiasTop))
 	if rc.Positive {
-		row("Constraint", "generative weights onto the visible units ≥ 0")
+		t.row("Constraint", "generative weights onto the visible units ≥ 0")
 	}
 	if rc.Anneal > 0 {
-		row("Annealing", fmt.Sprintf("rates fall linearly to ×%g over the last %g of the run", rc.AnnealTo, rc.Anneal))
+		t.row("Annealing", fmt.Sprintf("rates fall linearly to ×%g over the last %g of the run", rc.AnnealTo, rc.Anneal))
 	}
 	if rc.Wake == "exact" {
-		row("Wake latents", "exact posterior (ablation)")
+		t.row("Wake latents", "exact posterior (ablation)")
 	}
+}
+
+// evalRows writes the rows of the final diagnostics.
+func (r *Results) evalRows(t *mdTable) {
 	how := ""
 	if !r.Exact {
 		how = fmt.Sprintf(" (estimated: %d importance samples per image)", r.ISSamples)
 	}
-	row("Final KL[p_data‖p_model]", fmt.Sprintf("%.4f bits%s", r.KL, how))
-	row("Final NLL of p_data under model", fmt.Sprintf("%.4f bits%s", r.NLL, how))
+	t.row("Final KL[p_data‖p_model]", fmt.Sprintf("%.4f bits%s", r.KL, how))
+	t.row("Final NLL of p_data under model", fmt.Sprintf("%.4f bits%s", r.NLL, how))
 	if r.NLLIS != nil && r.Exact {
-		row("NLL, importance-sampled", fmt.Sprintf("%.4f ± %.4f bits (%d samples per image)", *r.NLLIS, *r.NLLISErr, r.ISSamples))
+		t.row("NLL, importance-sampled", fmt.Sprintf("%.4f ± %.4f bits (%d samples per image)", *r.NLLIS, *r.NLLISErr, r.ISSamples))
 	}
-	row("Entropy H(p_data)", fmt.Sprintf("%.4f bits", r.Entropy))
-	row("Recognition gap E[KL(q‖p(h|v))]", fmt.Sprintf("%.4f bits%s", r.Gap, how))
-	row("Mass outside the support", fmt.Sprintf("%.4f", r.Outside))
-	if _, ok := r.Data.(interface{ BarsLearned(*Net) int }); ok {
-		row("Bars learned", fmt.Sprintf("%d of %d", r.BarsLearned, barsOf(r.Data)))
+	t.row("Entropy H(p_data)", fmt.Sprintf("%.4f bits", r.Entropy))
+	if r.RBM == nil {
+		t.row("Recognition gap E[KL(q‖p(h|v))]", fmt.Sprintf("%.4f bits%s", r.Gap, how))
+	}
+	t.row("Mass outside the support", fmt.Sprintf("%.4f", r.Outside))
+	if _, ok := r.Data.(interface{ BarsLearned(*Net) int }); ok && r.RBM == nil {
+		t.row("Bars learned", fmt.Sprintf("%d of %d", r.BarsLearned, barsOf(r.Data)))
 	}
 	if r.Direction != nil {
-		row("Shift direction coded by a top unit", fmt.Sprintf("%.3f (0.5 chance, 1 perfect)", *r.Direction))
+		t.row("Shift direction coded by a top unit", fmt.Sprintf("%.3f (0.5 chance, 1 perfect)", *r.Direction))
 	}
-	row("Initial KL (random init)", fmt.Sprintf("%.4f bits", r.InitialKL))
-	row("Training time", fmt.Sprintf("%.2f s (%.0f ns/iteration, snapshots included)", r.TrainSeconds, r.NsPerIter))
-	return b.String()
+	t.row("Initial KL (random init)", fmt.Sprintf("%.4f bits", r.InitialKL))
 }
 
 // barsOf returns how many bars a task made of bars has.

@@ -315,12 +315,18 @@ func samplesCell(k int, g grid, w int) (x, y int) {
 
 // drawSamples draws samples.png: 64 fantasies of the net.
 func drawSamples(net *Net, t Task) image.Image {
+	v := Fantasies(net, samplesGrid*samplesGrid, rand.New(rand.NewPCG(fantasySeed, 0)))
+	return drawImages(v, t, "64 fantasies of the trained net", "(ancestral samples top -> hidden -> visible)")
+}
+
+// drawImages draws 64 images v (64, V) of the task in a grid, with a title
+// and a subtitle.
+func drawImages(v []float64, t Task, title, sub string) image.Image {
 	g, w, h := samplesLayout(t)
 	c := newCanvas(w, h)
 	V := g.rows * g.cols
-	v := Fantasies(net, samplesGrid*samplesGrid, rand.New(rand.NewPCG(fantasySeed, 0)))
-	c.text(w/2, 8, "64 fantasies of the trained net", 2, alignCenter, ink)
-	c.text(w/2, 27, "(ancestral samples top -> hidden -> visible)", 1, alignCenter, ink)
+	c.text(w/2, 8, title, 2, alignCenter, ink)
+	c.text(w/2, 27, sub, 1, alignCenter, ink)
 	for k := 0; k < samplesGrid*samplesGrid; k++ {
 		x, y := samplesCell(k, g, w)
 		c.image(x, y, v[k*V:(k+1)*V], g, grey)
