@@ -43,7 +43,11 @@ var palette = func() color.Palette {
 	for i := 0; i < diverge; i++ {
 		p = append(p, divergeColor(float64(i)/(diverge-1)*2-1))
 	}
-	return append(p, ink, gridInk, cellInk, klInk, nllInk, floorInk, paperLine)
+	p = append(p, ink, gridInk, cellInk, klInk, nllInk, floorInk, paperLine)
+	for _, c := range methodInks {
+		p = append(p, c, pale(c))
+	}
+	return p
 }()
 
 // divergeColor maps x in [−1, 1] to blue (−1), white (0) and red (+1).

@@ -113,6 +113,7 @@ var (
 	snapFlag   = flag.Int("snapshot-every", 50000, "iterations between exact evaluations and snapshots (0: first and last only)")
 	outFlag    = flag.String("out", "out", "folder for the results and figures")
 	fromFlag   = flag.String("from", "", "redraw the figures of the saved run in `DIR` into -out, without training")
+	cmpFlag    = flag.String("compare", "", "compare the -seeds runs in the folders of `DIR`, one per method: a table and DIR/comparison.png")
 	fpsFlag    = flag.Int("fps", 8, "frames per second of bars.gif")
 	quietFlag  = flag.Bool("quiet", false, "no progress line")
 	flagRecipe = tunedRecipe()
@@ -272,6 +273,8 @@ func main() {
 		os.Exit(exitInterrupt)
 	}()
 	switch {
+	case *cmpFlag != "":
+		err = compare(*cmpFlag)
 	case cfg.from != "":
 		err = redraw(cfg)
 	case cfg.seeds != nil:
@@ -622,16 +625,6 @@ func makeOutDir(dir string) error {
 		return fmt.Errorf("cannot create the output folder: %w", err)
 	}
 	return nil
-}
-
-// runRBM trains the RBM of cfg for one seed and writes its outputs into dir.
-func runRBM(cfg *config, stop *atomic.Bool, seed uint64, dir string) (*Results, error) {
-	run, err := trainRBM(cfg.train.Data, *cfg.rbm, seed, cfg.train.SnapshotEvery, stop.Load)
-	if err != nil {
-		return nil, err
-	}
-	res := rbmResults(&cfg.train, *cfg.rbm, run)
-	return res, writeRBMRun(dir, res, run)
 }
 
 // redraw renders the figures of the saved run in cfg.from into cfg.out.

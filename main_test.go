@@ -83,6 +83,10 @@ func TestBadUsage(t *testing.T) {
 		{[]string{"-task", "shifter", "-width", "1"}, "-width"},
 		{[]string{"-task", "shifter", "-p-on", "0"}, "-p-on"},
 		{[]string{"-is-samples", "-1"}, "-is-samples"},
+		{[]string{"-model", "gan"}, "-model"},
+		{[]string{"-model", "rbm", "-hidden", "0"}, "-hidden"},
+		{[]string{"-rule", "backprop"}, "-rule"},
+		{[]string{"-rule", "rws", "-k", "0"}, "-k"},
 		{[]string{"-p-bar", "1"}, "-p-bar"},
 		{[]string{"-p-vertical", "0"}, "-p-vertical"},
 		{[]string{"-size", "0"}, "-size"},
@@ -157,8 +161,8 @@ func TestDivergence(t *testing.T) {
 	}
 }
 
-// readTrajectory returns trajectory.csv without its elapsed_seconds column.
-func readTrajectory(t *testing.T, path string) string {
+// trajectoryText returns trajectory.csv without its elapsed_seconds column.
+func trajectoryText(t *testing.T, path string) string {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -195,7 +199,7 @@ func TestSameFlagsSameFiles(t *testing.T) {
 		if len(a) == 0 || !bytes.Equal(a, b) {
 			t.Errorf("model.json of %s differs from the first run's", other)
 		}
-		if x, y := readTrajectory(t, filepath.Join(dir, "a", "trajectory.csv")), readTrajectory(t, filepath.Join(dir, other, "trajectory.csv")); x != y {
+		if x, y := trajectoryText(t, filepath.Join(dir, "a", "trajectory.csv")), trajectoryText(t, filepath.Join(dir, other, "trajectory.csv")); x != y {
 			t.Errorf("trajectory.csv of %s differs:\n%s\nvs\n%s", other, x, y)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 )
 
@@ -360,3 +361,13 @@ const (
 	rbmModelFile  = "rbm.json"
 	rbmGibbsSteps = 1000
 )
+
+// runRBM trains the RBM of cfg for one seed and writes its outputs into dir.
+func runRBM(cfg *config, stop *atomic.Bool, seed uint64, dir string) (*Results, error) {
+	run, err := trainRBM(cfg.train.Data, *cfg.rbm, seed, cfg.train.SnapshotEvery, stop.Load)
+	if err != nil {
+		return nil, err
+	}
+	res := rbmResults(&cfg.train, *cfg.rbm, run)
+	return res, writeRBMRun(dir, res, run)
+}

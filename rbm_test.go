@@ -1,8 +1,14 @@
 package main
 
 import (
+	"fmt"
+	"image"
+	"image/png"
+	"io"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -103,5 +109,59 @@ func TestRBMLearns(t *testing.T) {
 		if !(first.KL > 7.5 && last.KL < 5) {
 			t.Errorf("pcd %v: KL %.3f → %.3f bits", pcd, first.KL, last.KL)
 		}
+	}
+}
+
+// TestCompare writes two short -seeds runs, one of wake-sleep and one of an
+// RBM, into the folders of a comparison and checks that compare reads both
+// and writes a comparison.png of its designed size.
+func TestCompare(t *testing.T) {
+	dir := t.TempDir()
+	tr, _, _ := tinyRun(t)
+	for _, name := range []string{"rbm", "ws"} {
+		var results []*Results
+		for seed := uint64(1); seed <= 2; seed++ {
+			out := filepath.Join(dir, name, fmt.Sprintf("seed-%d", seed))
+			if name == "ws" {
+				run, err := tr.Train(seed)
+				if err != nil {
+					t.Fatal(err)
+				}
+				results = append(results, newResults(tr, run))
+				if err := writeRun(out, results[len(results)-1], run, 8); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			s := rbmSettings{Hidden: 4, CD: 1, Rate: defaultRBMRate, Steps: 20000}
+			run, err := trainRBM(bars4, s, seed, 5000, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			results = append(results, rbmResults(tr, s, run))
+			if err := writeRBMRun(out, results[len(results)-1], run); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sum := summarize(results, 1)
+		if err := writeAtomic(filepath.Join(dir, name, summaryFile), func(w io.Writer) error { return encodeJSON(w, sum) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := compare(dir); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(filepath.Join(dir, "comparison.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil || img.Bounds().Size() != (image.Point{compareW, compareH}) {
+		t.Errorf("comparison.png: %v, size %v", err, img.Bounds().Size())
+	}
+	m, err := readMethod(filepath.Join(dir, "rbm"))
+	if err != nil || len(m.kl) != 2 || len(m.samples) != 5 {
+		t.Errorf("rbm method: %v, %d seeds, %d snapshots (want 2 and 5)", err, len(m.kl), len(m.samples))
 	}
 }
