@@ -154,19 +154,13 @@ func drawComparison(ms []*method) image.Image {
 	a.ymin, a.ymax = klRange(all)
 	a.logY = true
 	c.axes(a, "KL[p_data || p_model] of each method, seeds 1-20", "samples seen", "bits (log scale)", samplesLabel)
+	for k, m := range ms { // the spreads first, so that every median stays on top
+		lo, _, hi := m.band()
+		c.spread(a, m.samples, lo, hi, pale(methodInks[k%len(methodInks)]))
+	}
 	for k, m := range ms {
 		ink := methodInks[k%len(methodInks)]
-		lo, mid, hi := m.band()
-		for i := 1; i < len(m.samples); i++ { // the spread, as vertical strokes
-			x0, _ := a.at(m.samples[i-1], 1)
-			x1, _ := a.at(m.samples[i], 1)
-			for x := x0; x < x1; x++ {
-				t := (x - x0) / (x1 - x0)
-				_, y0 := a.at(0, math.Exp(math.Log(lo[i-1])*(1-t)+math.Log(lo[i])*t))
-				_, y1 := a.at(0, math.Exp(math.Log(hi[i-1])*(1-t)+math.Log(hi[i])*t))
-				c.fill(int(x), int(math.Max(y1, float64(a.y0))), int(x)+1, int(math.Min(y0, float64(a.y0+a.h))), pale(ink))
-			}
-		}
+		_, mid, _ := m.band()
 		c.curve(a, m.samples, mid, 2, ink)
 		y := a.y0 + 10 + 18*k
 		c.fill(a.x0+a.w+30, y+2, a.x0+a.w+50, y+5, ink)
@@ -175,6 +169,21 @@ func drawComparison(ms []*method) image.Image {
 	c.text(a.x0+a.w+30, a.y0-16, "method  final median KL", 1, alignLeft, ink)
 	c.text(compareW/2, compareH-22, "lines: median of the seeds; pale bands: lowest to highest seed; samples seen by the kept net", 1, alignCenter, ink)
 	return c.paletted()
+}
+
+// spread fills the area between the polylines (xs, lo) and (xs, hi), log
+// interpolated between points, in the colour col.
+func (c canvas) spread(a plotArea, xs, lo, hi []float64, col color.RGBA) {
+	for i := 1; i < len(xs); i++ {
+		x0, _ := a.at(xs[i-1], 1)
+		x1, _ := a.at(xs[i], 1)
+		for x := x0; x < x1; x++ {
+			t := (x - x0) / (x1 - x0)
+			_, y0 := a.at(0, math.Exp(math.Log(lo[i-1])*(1-t)+math.Log(lo[i])*t))
+			_, y1 := a.at(0, math.Exp(math.Log(hi[i-1])*(1-t)+math.Log(hi[i])*t))
+			c.fill(int(x), int(math.Max(y1, float64(a.y0))), int(x)+1, int(math.Min(y0, float64(a.y0+a.h))), col)
+		}
+	}
 }
 
 // band returns, at each snapshot, the lowest, median and highest KL of the
