@@ -333,12 +333,16 @@ func (ev *Evaluator) enumerate(net *Net, free bool) {
 	// sums are added in the same order whatever the parts, so the result
 	// does not depend on the number of cores.
 	P := len(ev.parts)
-	var wg sync.WaitGroup
-	for p, e := range ev.parts {
-		lo, hi := p*m/P, (p+1)*m/P
-		wg.Go(func() { ev.walk(e, net, lo, hi, free) })
+	if P == 1 {
+		ev.walk(ev.parts[0], net, 0, m, free)
+	} else {
+		var wg sync.WaitGroup
+		for p, e := range ev.parts {
+			lo, hi := p*m/P, (p+1)*m/P
+			wg.Go(func() { ev.walk(e, net, lo, hi, free) })
+		}
+		wg.Wait()
 	}
-	wg.Wait()
 	for k := 0; k < m; k++ {
 		ev.LogP[k] = ev.mx[k] + math.Log(ev.sum[k])
 	}
