@@ -14,6 +14,9 @@
 //	go run . -recipe paper      the procedure of the authors' preprint, read literally
 //	go run . -size 8            8×8 bars (64-16-1); -task shifter, -task world3 the other tasks
 //	go run . -recipe plain      the published reproduction's recipe (lr 0.1, no tournament)
+//	go run . -rule rws -k 5     a rival rule for the same machine (reinforce, rws)
+//	go run . -model rbm -cd 10  a restricted Boltzmann machine instead (-hidden, -pcd)
+//	go run . -compare out/rivals  the -seeds runs in out/rivals/NAME side by side
 //	go run . -from out -out docs  redraw every figure of a saved run
 //	go test ./...               the tests
 //	go test -bench .            the benchmarks of the inner loop
@@ -61,7 +64,9 @@
 //	bars.gif              training as an animation
 //
 // With -seeds each seed writes these into out/seed-N/, and the summary goes
-// to out/summary.json and stdout.
+// to out/summary.json and stdout. An RBM run (-model rbm) writes
+// results.json, trajectory.csv, rbm.json, training_curves.png and
+// samples.png.
 //
 // Exit status: 0 success, 1 a failure while running or writing (the message
 // says what), 2 bad usage, 130 interrupted (outputs for the steps done are
