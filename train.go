@@ -345,7 +345,7 @@ type candidate struct {
 	data    Sampler
 	images  []float64  // (Batch, V) the images of one step
 	post    *Posterior // the exact posterior, for the -wake exact ablation
-	rule    string     // Recipe.Rule
+	reinf   bool       // Recipe.Rule is "reinforce"
 	rws     *rwsBuffer // rws: the samples of one step
 	b       float64    // reinforce: the baseline, a running average of the bound; NaN before the first step
 	scratch []float64  // reinforce: scratch of logJoint
@@ -367,8 +367,8 @@ func (t *Trainer) newCandidate(seed uint64, ci int, marginals []float64) *candid
 	if t.Recipe.Wake == "exact" {
 		c.post = NewPosterior(t.Sizes)
 	}
-	c.rule, c.scratch, c.b = t.Recipe.Rule, make([]float64, slices.Max(t.Sizes)), math.NaN()
-	if c.rule == "rws" {
+	c.reinf, c.scratch, c.b = t.Recipe.Rule == "reinforce", make([]float64, slices.Max(t.Sizes)), math.NaN()
+	if t.Recipe.Rule == "rws" {
 		c.rws = newRWSBuffer(t.Sizes, t.Recipe.K)
 	}
 	return c
@@ -387,14 +387,14 @@ func (c *candidate) iterate(n int) {
 			c.wakeExact(c.m.Net)
 			c.m.constrain(nil)
 			c.m.Sleep(c.src, c.m.Net)
-		case c.rule == "reinforce":
+		case c.reinf:
 			l := c.m.Reinforce(c.images, c.src, c.b, c.scratch, c.m.Net)
 			c.m.constrain(nil)
 			if math.IsNaN(c.b) {
 				c.b = l
 			}
 			c.b += baselineRate * (l - c.b)
-		case c.rule == "rws":
+		case c.rws != nil:
 			clearNet(c.m.grad)
 			c.m.Reweighted(c.images, c.src, c.rws, c.m.grad)
 			addNet(c.m.Net, c.m.grad)
