@@ -188,9 +188,13 @@ func (m *RBM) Evaluate(sup *Support) Eval {
 	for k := range mg.LogP {
 		mg.LogP[k] = -m.FreeEnergy(sup.Image(k)) - lz
 	}
-	e := mg.eval(make([]float64, sup.Len()), true)
-	e.Gap = 0 // no recognition net: no gap
-	return e
+	// With no recognition net the free energy is −log p(v) itself, so the
+	// gap is 0.
+	free := make([]float64, sup.Len())
+	for k, lp := range mg.LogP {
+		free[k] = -lp
+	}
+	return mg.eval(free, true)
 }
 
 // Fantasies returns n images (n, V) from the RBM, each the visible state

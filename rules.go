@@ -1,6 +1,9 @@
 package main
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // The rivals of wake-sleep for the same Helmholtz machine, as learning
 // rules beside Machine.Step: REINFORCE on the variational bound, and
@@ -67,10 +70,7 @@ func (m *Machine) Reweighted(v []float64, src *byteSource, buf *rwsBuffer, dst *
 		buf.lw[k] = m.logJoint(buf.a) - m.logQ()
 		m.saveHidden(buf.states[k*h : (k+1)*h])
 	}
-	mx := buf.lw[0]
-	for _, x := range buf.lw {
-		mx = max(mx, x)
-	}
+	mx := slices.Max(buf.lw)
 	z := 0.0
 	for k, x := range buf.lw {
 		buf.lw[k] = math.Exp(x - mx)

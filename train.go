@@ -474,6 +474,7 @@ type training struct {
 	run        *Run
 	cands      []*candidate
 	ev         evaluator
+	sup        *Support  // the data's exact distribution
 	marginals  []float64 // (V,) the data's pixel marginals, for the initial visible biases
 	counts     []int     // screening images: how many are each support image
 	begin      time.Time
@@ -502,7 +503,7 @@ func (t *Trainer) start(seed uint64) (*training, error) {
 	} else {
 		ev = NewEstimator(t.Sizes, sup, cmp.Or(t.ISSamples, defaultISSamples), rand.New(rand.NewPCG(seed, isStream)))
 	}
-	tr := &training{Trainer: t, seed: seed, run: &Run{Seed: seed}, ev: ev, marginals: sup.Marginals(),
+	tr := &training{Trainer: t, seed: seed, run: &Run{Seed: seed}, ev: ev, sup: sup, marginals: sup.Marginals(),
 		begin: time.Now(), lastKL: math.NaN()}
 	tr.lastReport = tr.begin
 	if k := t.Recipe.Candidates; k > 1 {
@@ -522,7 +523,7 @@ func (t *Trainer) start(seed uint64) (*training, error) {
 func (tr *training) estimate(net *Net) {
 	es, ok := tr.ev.(*Estimator)
 	if !ok && tr.ISSamples > 0 {
-		es = NewEstimator(tr.Sizes, tr.Data.Support(), tr.ISSamples, rand.New(rand.NewPCG(tr.seed, isStream)))
+		es = NewEstimator(tr.Sizes, tr.sup, tr.ISSamples, rand.New(rand.NewPCG(tr.seed, isStream)))
 	}
 	if es == nil {
 		return
