@@ -207,6 +207,9 @@ func (c canvas) colourBar(x, y, w, h int, lo, hi float64, colour func(float64) c
 
 // trimFloat formats x briefly for a tick label: 0.5, 10, 1e-03.
 func trimFloat(x float64) string {
+	if x == 0 {
+		return "0" // and not -0
+	}
 	if x != 0 && (math.Abs(x) < 1e-2 || math.Abs(x) >= 1e5) {
 		return fmt.Sprintf("%.0e", x)
 	}

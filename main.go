@@ -111,6 +111,10 @@ var (
 	cdFlag      = flag.Int("cd", 1, "rbm: Gibbs steps per update of contrastive divergence")
 	pcdFlag     = flag.Bool("pcd", false, "rbm: persistent contrastive divergence")
 	rbmRateFlag = flag.Float64("rbm-rate", defaultRBMRate, "rbm: rate of every weight and bias")
+	dataFlag    = flag.String("data", "", "digits: the folder of the four MNIST files, gzipped or not (see the README)")
+	perClass    = flag.Int("per-class", 700, "digits: training images of each class, the first in the MNIST training file")
+	splitFlag   = flag.String("split", "test", "digits: the images of the final numbers: test, or validation (for tuning)")
+	sweepsFlag  = flag.Int("sweeps", 500, "digits: passes of each machine through its training images")
 	isFlag      = flag.Int("is-samples", 0, "importance samples per image for an estimated NLL (default: none where exact values exist, else 100)")
 	lrFlag      = flag.Float64("lr", 0, "step size of both phases (sets -lr-gen and -lr-rec)")
 	initVisFlag = flag.String("init-bias-visible", biasText(tunedRecipe()),
@@ -280,6 +284,8 @@ func main() {
 	switch {
 	case *cmpFlag != "":
 		err = compare(*cmpFlag)
+	case cfg.digits != nil:
+		err = runDigitsCmd(cfg, &stop)
 	case cfg.from != "":
 		err = redraw(cfg)
 	case cfg.seeds != nil:
@@ -308,10 +314,11 @@ func fail(err error) {
 
 // config is a run's settings after the flags have been checked.
 type config struct {
-	train     Trainer      // data, layer sizes, recipe and snapshot spacing
-	seed      uint64       // -seed
-	seeds     []uint64     // -seeds, or nil
-	rbm       *rbmSettings // -model rbm, or nil
+	train     Trainer        // data, layer sizes, recipe and snapshot spacing
+	seed      uint64         // -seed
+	seeds     []uint64       // -seeds, or nil
+	rbm       *rbmSettings   // -model rbm, or nil
+	digits    *digitSettings // -task digits, or nil
 	out, from string
 	fps       int
 	quiet     bool
@@ -330,6 +337,10 @@ func configure() (*config, error) {
 		c.train.Data = &Shifter{Width: *widthFlag, POn: *pOnFlag}
 	case "world3":
 		c.train.Data = &World3{}
+	case "digits":
+		var err error
+		c.digits, err = digitConfig(set)
+		return c, err
 	default:
 		return nil, badFlag("-task %q: must be %s", *taskFlag, strings.Join(taskNames, ", "))
 	}
@@ -607,10 +618,7 @@ func writeRun(dir string, res *Results, run *Run, fps int) error {
 		return err
 	}
 	saved := &savedSnapshots{Format: snapshotsFormat, Version: snapshotsVersion, Seed: run.Seed, Snapshots: run.Snapshots}
-	files := []struct {
-		name  string
-		write func(io.Writer) error
-	}{
+	files := []outFile{
 		{resultsFile, func(w io.Writer) error { return encodeJSON(w, res) }},
 		{trajectoryFile, func(w io.Writer) error { return writeTrajectory(w, run.Snapshots, res.Recipe.Batch) }},
 		{modelFile, func(w io.Writer) error { return encodeJSON(w, run.Final().Net) }},
@@ -622,6 +630,12 @@ func writeRun(dir string, res *Results, run *Run, fps int) error {
 		}
 	}
 	return writeFigures(dir, res, run.Snapshots, fps)
+}
+
+// outFile is one file of a run's outputs and the function that writes it.
+type outFile struct {
+	name  string
+	write func(io.Writer) error
 }
 
 // makeOutDir creates the output folder dir if it is not there.
