@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"strconv"
 )
 
 // Bars is the bars distribution of Hinton, Dayan, Frey & Neal (1995): an
@@ -35,13 +36,17 @@ func (b *Bars) validate() error {
 	return cmp.Or(probability("p_vertical", b.PVertical), probability("p_bar", b.PBar))
 }
 
-// probability returns a rangeError unless p, the setting name, is strictly
-// between 0 and 1.
+// minProb bounds a task's probabilities away from 0 and 1, where the
+// support's probabilities would underflow.
+const minProb = 1e-6
+
+// probability returns a rangeError unless p, the setting name, lies in
+// [minProb, 1 − minProb].
 func probability(name string, p float64) error {
-	if p > 0 && p < 1 {
+	if p >= minProb && p <= 1-minProb {
 		return nil
 	}
-	return rangeError{name, p, "a probability strictly between 0 and 1"}
+	return rangeError{name, p, fmt.Sprintf("a probability from %g to 1 − %g", minProb, minProb)}
 }
 
 // rangeError says that a setting is outside its range. Name is the
@@ -54,7 +59,17 @@ type rangeError struct {
 }
 
 // Error returns "name value: must be want".
-func (e rangeError) Error() string { return fmt.Sprintf("%s %v: must be %s", e.Name, e.Value, e.Want) }
+func (e rangeError) Error() string {
+	switch v := e.Value.(type) {
+	case string:
+		return fmt.Sprintf("%s %q: must be %s", e.Name, v, e.Want)
+	case float64: // whole numbers as 1000000, not 1e+06
+		if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+			return fmt.Sprintf("%s %s: must be %s", e.Name, strconv.FormatFloat(v, 'f', -1, 64), e.Want)
+		}
+	}
+	return fmt.Sprintf("%s %v: must be %s", e.Name, e.Value, e.Want)
+}
 
 // drawBar lights bar k in the n×n image v: bars 0..n−1 are the vertical
 // ones (column k), bars n..2n−1 the horizontal ones (row k−n).

@@ -7,7 +7,6 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
-	"path/filepath"
 )
 
 // The figures of the digits experiment, drawn on the canvas of canvas.go.
@@ -23,23 +22,18 @@ const (
 	digitLeft, digitTop = 80, 64
 )
 
-// writeDigitFigures draws every figure of the digits experiment into dir.
-func writeDigitFigures(dir string, d *digitData, run *digitRun) error {
-	pngs := []struct {
-		name string
-		img  image.Image
-	}{
-		{digitDataFile, drawDigitData(d)},
-		{digitFantasiesFile, drawDigitFantasies(run.Nets)},
-		{digitConfusionFile, drawConfusion(run.Result)},
-		{digitLengthsFile, drawLengths(run, d.Eval.Labels)},
+// digitFigures returns the figures of the digits experiment as files that
+// draw when written.
+func digitFigures(d *digitData, run *digitRun) []outFile {
+	pngFile := func(name string, draw func() image.Image) outFile {
+		return outFile{name: name, figure: true, write: func(w io.Writer) error { return png.Encode(w, draw()) }}
 	}
-	for _, p := range pngs {
-		if err := writeAtomic(filepath.Join(dir, p.name), func(w io.Writer) error { return png.Encode(w, p.img) }); err != nil {
-			return err
-		}
+	return []outFile{
+		pngFile(digitDataFile, func() image.Image { return drawDigitData(d) }),
+		pngFile(digitFantasiesFile, func() image.Image { return drawDigitFantasies(run.Nets) }),
+		pngFile(digitConfusionFile, func() image.Image { return drawConfusion(run.Result) }),
+		pngFile(digitLengthsFile, func() image.Image { return drawLengths(run, d.Eval.Labels) }),
 	}
-	return nil
 }
 
 // bytesToFloats returns b scaled by 1/scale as float64s.

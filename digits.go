@@ -6,7 +6,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -314,9 +313,10 @@ type DigitsResults struct {
 	BackpropErrorRate float64         `json:"backprop_error_rate"`
 	BackpropTried     []backpropTrial `json:"backprop_validation"`
 
-	Confusion   [][]int `json:"confusion"` // [true class][guessed class] counts of the ten machines
-	Seconds     float64 `json:"seconds"`   // the whole experiment
-	Interrupted bool    `json:"interrupted"`
+	Confusion   [][]int  `json:"confusion"`   // [true class][guessed class] counts of the ten machines
+	Seconds     float64  `json:"seconds"`     // the whole experiment
+	Interrupted bool     `json:"interrupted"` // a stop came before the end: training cut short, or figures skipped
+	Files       []string `json:"files"`       // the files this run wrote, results.json last
 }
 
 // backpropTrial is one setting of the backprop baseline and its error rate
@@ -552,18 +552,20 @@ type digitModels struct {
 // runDigitsCmd runs the digits experiment of cfg: reads and reduces MNIST,
 // trains and evaluates every model, prints the table and writes results.json,
 // models.json, the reduced data and the figures.
-func runDigitsCmd(cfg *config, stop *atomic.Bool) error {
+func runDigitsCmd(cfg *config, stop *atomic.Bool) (bool, error) {
 	s := *cfg.digits
 	p := newProgress(os.Stderr, cfg.quiet)
 	p.line("digits: reading and reducing MNIST from " + s.Dir)
 	d, err := loadDigits(s)
 	p.done()
 	if err != nil {
-		return err
+		return false, err
 	}
-	if err := makeOutDir(cfg.out); err != nil {
-		return err
+	f, err := openFolder(cfg.out)
+	if err != nil {
+		return false, err
 	}
+	defer f.release(true)
 	start := time.Now()
 	run := runDigits(s, d, cfg.seed, stop.Load, func(done, total int) {
 		p.line(fmt.Sprintf("digits: %d of %d jobs done (11 machines, %d mixtures, %d backprop nets), %.0fs",
@@ -571,30 +573,30 @@ func runDigitsCmd(cfg *config, stop *atomic.Bool) error {
 	})
 	p.done()
 	fmt.Print(run.Result.table())
-	return writeDigits(cfg.out, d, run)
+	if err := writeDigits(cfg.out, d, run, stopAfter(stop, run.Result.Interrupted)); err != nil {
+		return false, err
+	}
+	return run.Result.Interrupted, nil
 }
 
 // writeDigits writes every output of the digits experiment into dir.
-func writeDigits(dir string, d *digitData, run *digitRun) error {
+func writeDigits(dir string, d *digitData, run *digitRun, stop func() bool) error {
 	models := &digitModels{Format: digitModelsFmt, Version: 1, Classes: run.Nets[:classes], Shared: run.Nets[classes]}
-	files := []outFile{
-		{resultsFile, func(w io.Writer) error { return encodeJSON(w, run.Result) }},
-		{digitModelsFile, func(w io.Writer) error { return encodeJSON(w, models) }},
-	}
+	files := []outFile{{name: digitModelsFile, write: func(w io.Writer) error { return encodeJSON(w, models) }}}
 	sets := map[string]*labelledImages{"train": d.Train, "validation": d.Val, run.Result.Settings.Split: d.Eval}
 	for _, split := range []string{"train", "validation", "test"} {
 		if set := sets[split]; set != nil {
 			files = append(files,
-				outFile{digitDataPrefix + split + "-images-idx3-ubyte", func(w io.Writer) error { return writeIDX(w, set.Images, set.Len(), digitSide, digitSide) }},
-				outFile{digitDataPrefix + split + "-labels-idx1-ubyte", func(w io.Writer) error { return writeIDX(w, set.Labels, set.Len()) }})
+				outFile{name: digitDataPrefix + split + "-images-idx3-ubyte", write: func(w io.Writer) error { return writeIDX(w, set.Images, set.Len(), digitSide, digitSide) }},
+				outFile{name: digitDataPrefix + split + "-labels-idx1-ubyte", write: func(w io.Writer) error { return writeIDX(w, set.Labels, set.Len()) }})
 		}
 	}
-	for _, f := range files {
-		if err := writeAtomic(filepath.Join(dir, f.name), f.write); err != nil {
-			return err
-		}
-	}
-	return writeDigitFigures(dir, d, run)
+	files = append(files, digitFigures(d, run)...)
+	return writeOutputs(dir, files, stop, func(written []string, stopped bool) outFile {
+		r := run.Result
+		r.Files, r.Interrupted = written, r.Interrupted || stopped
+		return outFile{name: resultsFile, write: func(w io.Writer) error { return encodeJSON(w, r) }}
+	})
 }
 
 // table returns the results beside the paper's as a Markdown table.

@@ -88,6 +88,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -100,6 +101,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+	"unicode"
 )
 
 // The flags: the only package-level state. The learning flags are bound to
@@ -284,43 +286,60 @@ func main() {
 	}
 	var stop atomic.Bool
 	signals := make(chan os.Signal, 2)
-	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	go func() {
 		<-signals
 		stop.Store(true)
 		<-signals
-		fmt.Fprintln(os.Stderr, "\nhelmholtz: second interrupt: exiting at once")
+		removeTemporaries(cfg.out)
+		fmt.Fprintln(os.Stderr, "\nhelmholtz: second signal: exiting at once; a folder without results.json is incomplete")
 		os.Exit(exitInterrupt)
 	}()
+	var interrupted bool
 	switch {
 	case *cmpFlag != "":
 		err = compare(*cmpFlag)
 	case cfg.digits != nil:
-		err = runDigitsCmd(cfg, &stop)
+		interrupted, err = runDigitsCmd(cfg, &stop)
 	case cfg.from != "":
-		err = redraw(cfg)
+		interrupted, err = redraw(cfg, &stop)
 	case cfg.seeds != nil:
-		err = runSeeds(cfg, &stop)
+		interrupted, err = runSeeds(cfg, &stop)
 	default:
-		err = runOne(cfg, &stop)
+		interrupted, err = runOne(cfg, &stop)
 	}
 	if err != nil {
 		fail(err)
 	}
-	if stop.Load() {
-		fmt.Fprintln(os.Stderr, "helmholtz: interrupted: wrote the results of the steps done")
+	if interrupted {
+		fmt.Fprintln(os.Stderr, "helmholtz: interrupted: wrote the results of what was done, marked \"interrupted\": true")
 		os.Exit(exitInterrupt)
 	}
 }
 
 // fail prints err as one line and exits with the status its kind documents.
+// Control characters that reach the message from a name the user gave (a
+// folder called "a\nb") are escaped, so the message stays one line.
 func fail(err error) {
-	fmt.Fprintf(os.Stderr, "helmholtz: %v\n", err)
+	fmt.Fprintf(os.Stderr, "helmholtz: %s\n", oneLine(err.Error()))
 	var u usageError
 	if errors.As(err, &u) {
 		os.Exit(exitUsage)
 	}
 	os.Exit(exitFail)
+}
+
+// oneLine returns s with every control character escaped as in a Go string.
+func oneLine(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			b.WriteString(strings.Trim(strconv.QuoteRune(r), "'"))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // config is a run's settings after the flags have been checked.
@@ -365,12 +384,17 @@ func configure() (*config, error) {
 		return nil, badFlag("-out: must name a folder")
 	case *snapFlag < 0:
 		return nil, badFlag("-snapshot-every %d: must be at least 0", *snapFlag)
-	case *isFlag < 0:
-		return nil, badFlag("-is-samples %d: must be at least 0", *isFlag)
+	case *isFlag < 0 || *isFlag > 100000:
+		return nil, badFlag("-is-samples %d: must be between 0 and 100000", *isFlag)
 	}
 	if c.from != "" {
+		for name := range set {
+			if !slices.Contains([]string{"from", "out", "fps", "quiet"}, name) {
+				return nil, badFlag("-%s: not used with -from, which redraws a saved run as it was trained (only -out, -fps and -quiet apply)", name)
+			}
+		}
 		if _, err := os.Stat(filepath.Join(c.from, snapshotsFile)); err != nil {
-			return nil, badFlag("-from %s: no saved run there (%v)", c.from, errors.Unwrap(err))
+			return nil, badFlag("-from %q: no saved run there (%v)", c.from, errors.Unwrap(err))
 		}
 		return c, nil
 	}
@@ -386,8 +410,10 @@ func configure() (*config, error) {
 	switch {
 	case *modelFlag == "rbm" && (*hiddenFlag < 1 || *hiddenFlag > 20):
 		return nil, badFlag("-hidden %d: must be between 1 and 20 (the partition function sums 2^hidden terms)", *hiddenFlag)
-	case *modelFlag == "rbm" && (*cdFlag < 1 || !positive(*rbmRateFlag)):
-		return nil, badFlag("-cd %d, -rbm-rate %v: must be at least 1 and a finite number > 0", *cdFlag, *rbmRateFlag)
+	case *modelFlag == "rbm" && (*cdFlag < 1 || *cdFlag > 1000):
+		return nil, badFlag("-cd %d: must be between 1 and 1000", *cdFlag)
+	case *modelFlag == "rbm" && (!positive(*rbmRateFlag) || *rbmRateFlag > 100):
+		return nil, badFlag("-rbm-rate %v: must be a number > 0 and at most 100", *rbmRateFlag)
 	case *modelFlag == "rbm":
 		c.rbm = &rbmSettings{Hidden: *hiddenFlag, CD: *cdFlag, PCD: *pcdFlag, Rate: *rbmRateFlag, Steps: rc.Steps}
 	case *modelFlag != "helmholtz":
@@ -399,11 +425,16 @@ func configure() (*config, error) {
 			return nil, err
 		}
 	}
+	fewest := fewestSpacing(c.train.Recipe.Steps)
+	if set["snapshot-every"] && c.train.SnapshotEvery > 0 && c.train.SnapshotEvery < fewest {
+		return nil, badFlag("-snapshot-every %d: at most %d snapshots in a run, so at least %d for -steps %d (0: the first and last only)",
+			c.train.SnapshotEvery, maxSnapshots, fewest, c.train.Recipe.Steps)
+	}
 	if every := boundedSpacing(&c.train); !set["snapshot-every"] && every > c.train.SnapshotEvery {
 		c.train.SnapshotEvery = every
 		if !c.quiet {
-			fmt.Fprintf(os.Stderr, "helmholtz: exact evaluation of %s is costly here: a snapshot every %d iterations (-snapshot-every chooses)\n",
-				joinInts(c.train.Sizes, "-"), every)
+			fmt.Fprintf(os.Stderr, "helmholtz: a snapshot every %d iterations, so that %s keeps within %d snapshots and a few seconds of evaluation (-snapshot-every chooses)\n",
+				every, joinInts(c.train.Sizes, "-"), maxSnapshots)
 		}
 	}
 	if *seedsFlag != "" {
@@ -449,18 +480,71 @@ func chosenRecipe(set map[string]bool) (*Recipe, error) {
 			rc.InitBiasVisible = b
 		}
 	}
-	// The tournament's lengths are set for the recipe's -steps; for another
-	// -steps they scale with it unless given.
+	scaleTournament(&rc, base, set)
+	if k := rc.Candidates; k > 1 && rc.Steps >= 1 && !set["screen"] && (rc.Screen < 1 || rc.Screen > rc.Steps/k) {
+		if most := mostCandidates(rc); set["candidates"] && most > 1 {
+			return nil, badFlag("-candidates %d: too many for -steps %d with -screen %d each; at most %d, or raise -steps",
+				k, rc.Steps, rc.Screen, most)
+		}
+		return nil, badFlag("-steps %d: too few for the %s recipe's tournament of %d candidates; give at least %d, or -candidates 1 for a single run",
+			rc.Steps, *recipeFlag, k, fewestSteps(rc, base, set))
+	}
+	return &rc, nil
+}
+
+// scaleTournament sets the tournament's lengths of rc, set for the recipe
+// base's steps, for rc's: they scale with the steps unless given.
+func scaleTournament(rc *Recipe, base Recipe, set map[string]bool) {
 	if set["steps"] && !set["screen"] {
 		rc.Screen = int(int64(base.Screen) * int64(rc.Steps) / int64(base.Steps))
 	}
-	if !set["screen2"] {
+	if !set["screen2"] && base.Screen > 0 {
 		rc.Screen2 = rc.Screen * base.Screen2 / base.Screen
 	}
 	if !set["finalists"] {
 		rc.Finalists = min(rc.Finalists, max(rc.Candidates, 1))
 	}
-	return &rc, nil
+}
+
+// mostCandidates returns the most candidates whose tournament fits rc's
+// steps with rc's screening lengths, or 0 if none does.
+func mostCandidates(rc Recipe) int {
+	for k := min(rc.Steps/max(rc.Screen, 1), maxCandidates); k > 1; k-- {
+		t := rc
+		t.Candidates, t.Finalists = k, min(rc.Finalists, k)
+		if t.validate() == nil {
+			return k
+		}
+	}
+	return 0
+}
+
+// fewestSteps returns the fewest steps with which rc's tournament, scaled
+// from base, fits its budget (maxSteps if none does).
+func fewestSteps(rc, base Recipe, set map[string]bool) int {
+	set = maps.Clone(set)
+	set["steps"] = true
+	fits := func(steps int) bool {
+		t := rc
+		t.Steps = steps
+		scaleTournament(&t, base, set)
+		return t.validate() == nil
+	}
+	lo, hi := rc.Steps, max(rc.Steps, 1)
+	for !fits(hi) {
+		if hi >= maxSteps {
+			return maxSteps
+		}
+		lo, hi = hi, min(2*hi, maxSteps)
+	}
+	for lo+1 < hi { // fits(hi), not fits(lo)
+		if mid := (lo + hi) / 2; fits(mid) {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return hi
 }
 
 // flagError turns a rangeError of a setting into a usage error naming its
@@ -468,7 +552,8 @@ func chosenRecipe(set map[string]bool) (*Recipe, error) {
 func flagError(err error) error {
 	var r rangeError
 	if errors.As(err, &r) {
-		return badFlag("-%s %v: must be %s", strings.ReplaceAll(r.Name, "_", "-"), r.Value, r.Want)
+		r.Name = "-" + strings.ReplaceAll(r.Name, "_", "-")
+		return usageError{r.Error()}
 	}
 	return usageError{err.Error()}
 }
@@ -513,8 +598,8 @@ func parseSeeds(s string) ([]uint64, error) {
 	if hi-lo >= 10000 {
 		return nil, badFlag("-seeds %q: at most 10000 seeds at once", s)
 	}
-	var seeds []uint64
-	for x := lo; x <= hi; x++ {
+	seeds := make([]uint64, 0, hi-lo+1)
+	for x := lo; len(seeds) <= int(hi-lo); x++ { // counted, not x ≤ hi: x wraps at the largest uint64
 		seeds = append(seeds, x)
 	}
 	return seeds, nil
@@ -528,36 +613,49 @@ func (cfg *config) trainer(stop *atomic.Bool) *Trainer {
 }
 
 // runOne trains cfg.seed, prints the results table and writes every output.
-func runOne(cfg *config, stop *atomic.Bool) error {
-	if err := makeOutDir(cfg.out); err != nil {
-		return err
+// It reports whether a stop came before the outputs were complete.
+func runOne(cfg *config, stop *atomic.Bool) (bool, error) {
+	f, err := openFolder(cfg.out)
+	if err != nil {
+		return false, err
 	}
+	ok := false
+	defer func() { f.release(ok) }()
+	var res *Results
 	if cfg.rbm != nil {
-		res, err := runRBM(cfg, stop, cfg.seed, cfg.out)
-		if err == nil {
+		if res, err = runRBM(cfg, stop, cfg.seed, cfg.out); err == nil {
 			fmt.Print(res.table())
 		}
-		return err
+	} else {
+		t := cfg.trainer(stop)
+		p := newProgress(os.Stderr, cfg.quiet)
+		t.Report = p.report
+		var run *Run
+		run, err = t.Train(cfg.seed)
+		p.done()
+		if err != nil {
+			return false, err
+		}
+		res = newResults(t, run)
+		fmt.Print(res.table())
+		err = writeRun(cfg.out, res, run, cfg.fps, stopAfter(stop, run.Interrupted))
 	}
-	t := cfg.trainer(stop)
-	p := newProgress(os.Stderr, cfg.quiet)
-	t.Report = p.report
-	run, err := t.Train(cfg.seed)
-	p.done()
 	if err != nil {
-		return err
+		return false, err
 	}
-	res := newResults(t, run)
-	fmt.Print(res.table())
-	return writeRun(cfg.out, res, run, cfg.fps)
+	ok = true
+	return res.Interrupted, nil
 }
 
 // runSeeds trains every seed of cfg.seeds, as many at once as there are
-// cores, each into out/seed-N/, then prints and writes the summary.
-func runSeeds(cfg *config, stop *atomic.Bool) error {
-	if err := makeOutDir(cfg.out); err != nil {
-		return err
+// cores, each into out/seed-N/, then prints and writes the summary. It
+// reports whether a stop came before every seed had finished.
+func runSeeds(cfg *config, stop *atomic.Bool) (bool, error) {
+	f, err := openFolder(cfg.out)
+	if err != nil {
+		return false, err
 	}
+	defer f.release(true)
 	start := time.Now()
 	results := make([]*Results, len(cfg.seeds))
 	errs := make([]error, len(cfg.seeds))
@@ -569,9 +667,6 @@ func runSeeds(cfg *config, stop *atomic.Bool) error {
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for i := range next {
-				if stop.Load() {
-					continue // interrupted before this seed began
-				}
 				errs[i] = runSeed(cfg, stop, i, results)
 				mu.Lock()
 				done++
@@ -582,22 +677,22 @@ func runSeeds(cfg *config, stop *atomic.Bool) error {
 	}
 	for i := range cfg.seeds {
 		if stop.Load() {
-			break
+			break // the seeds not started are listed as not run
 		}
 		next <- i
 	}
 	close(next)
 	wg.Wait()
 	p.done()
-	sum := summarize(results, time.Since(start).Seconds())
+	sum := summarize(cfg.seeds, results, errs, time.Since(start).Seconds())
 	fmt.Print(sum.table())
 	if err := writeAtomic(filepath.Join(cfg.out, summaryFile), func(w io.Writer) error { return encodeJSON(w, sum) }); err != nil {
-		return err
+		return false, err
 	}
 	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("%d of %d seeds failed; the first: %w", len(slices.DeleteFunc(errs, func(e error) bool { return e == nil })), len(cfg.seeds), err)
+		return false, fmt.Errorf("%d of %d seeds failed; the first: %w", len(sum.Failed), len(cfg.seeds), err)
 	}
-	return nil
+	return sum.Interrupted, nil
 }
 
 // runSeed trains seed i of cfg.seeds into out/seed-N/ and keeps its results
@@ -613,7 +708,7 @@ func runSeed(cfg *config, stop *atomic.Bool, i int, results []*Results) error {
 		var run *Run
 		if run, err = t.Train(seed); err == nil {
 			results[i] = newResults(t, run)
-			err = writeRun(dir, results[i], run, cfg.fps)
+			err = writeRun(dir, results[i], run, cfg.fps, stopAfter(stop, run.Interrupted))
 		}
 	}
 	if err != nil {
@@ -622,51 +717,60 @@ func runSeed(cfg *config, stop *atomic.Bool, i int, results []*Results) error {
 	return nil
 }
 
-// writeRun writes every output of a run into dir, each file atomically:
-// the data files, then the figures.
-func writeRun(dir string, res *Results, run *Run, fps int) error {
-	if err := makeOutDir(dir); err != nil {
-		return err
-	}
+// stopAfter returns a test of a stop that comes after the part of the run
+// that already reports one (stopped): a run stopped in training still draws
+// its figures, and one stopped while it writes skips the rest of them.
+func stopAfter(stop *atomic.Bool, stopped bool) func() bool {
+	return func() bool { return !stopped && stop.Load() }
+}
+
+// writeRun writes every output of a run into dir: the data files, the
+// figures (skipped after a stop), and results.json last, listing them.
+func writeRun(dir string, res *Results, run *Run, fps int, stop func() bool) error {
 	saved := &savedSnapshots{Format: snapshotsFormat, Version: snapshotsVersion, Seed: run.Seed, Snapshots: run.Snapshots}
 	files := []outFile{
-		{resultsFile, func(w io.Writer) error { return encodeJSON(w, res) }},
-		{trajectoryFile, func(w io.Writer) error { return writeTrajectory(w, run.Snapshots, res.Recipe.Batch) }},
-		{modelFile, func(w io.Writer) error { return encodeJSON(w, run.Final().Net) }},
-		{snapshotsFile, func(w io.Writer) error { return encodeJSON(w, saved) }},
+		{name: trajectoryFile, write: func(w io.Writer) error { return writeTrajectory(w, run.Snapshots, res.Recipe.Batch) }},
+		{name: modelFile, write: func(w io.Writer) error { return encodeJSON(w, run.Final().Net) }},
+		{name: snapshotsFile, write: func(w io.Writer) error { return encodeJSON(w, saved) }},
 	}
-	for _, f := range files {
-		if err := writeAtomic(filepath.Join(dir, f.name), f.write); err != nil {
-			return err
-		}
-	}
-	return writeFigures(dir, res, run.Snapshots, fps)
+	return writeOutputs(dir, append(files, figures(res, run.Snapshots, fps)...), stop, res.manifest)
 }
 
-// outFile is one file of a run's outputs and the function that writes it.
-type outFile struct {
-	name  string
-	write func(io.Writer) error
+// manifest returns results.json as the last file of a run that wrote the
+// files named, marked interrupted if a stop came.
+func (r *Results) manifest(written []string, stopped bool) outFile {
+	r.Files, r.Interrupted = written, r.Interrupted || stopped
+	return outFile{name: resultsFile, write: func(w io.Writer) error { return encodeJSON(w, r) }}
 }
 
-// makeOutDir creates the output folder dir if it is not there.
-func makeOutDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("cannot create the output folder: %w", err)
-	}
-	return nil
-}
-
-// redraw renders the figures of the saved run in cfg.from into cfg.out.
-func redraw(cfg *config) error {
+// redraw renders the figures of the saved run in cfg.from into cfg.out and
+// says which it wrote. It reports whether a stop cut the drawing short.
+func redraw(cfg *config, stop *atomic.Bool) (bool, error) {
 	res, snaps, err := loadRun(cfg.from)
 	if err != nil {
-		return err
+		return false, err
 	}
-	if err := makeOutDir(cfg.out); err != nil {
-		return err
+	f, err := openFolder(cfg.out)
+	if err != nil {
+		return false, err
 	}
-	return writeFigures(cfg.out, res, snaps, cfg.fps)
+	ok := false
+	defer func() { f.release(ok) }()
+	var written []string
+	for _, fig := range figures(res, snaps, cfg.fps) {
+		if stop.Load() {
+			break
+		}
+		if err := writeAtomic(filepath.Join(cfg.out, fig.name), fig.write); err != nil {
+			return false, err
+		}
+		written = append(written, fig.name)
+		ok = true
+	}
+	if !cfg.quiet {
+		fmt.Fprintf(os.Stderr, "helmholtz: drew %d figures of %s into %s: %s\n", len(written), cfg.from, cfg.out, strings.Join(written, ", "))
+	}
+	return stop.Load(), nil
 }
 
 // progress writes one self-overwriting line on a terminal, or a line every

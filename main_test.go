@@ -108,9 +108,30 @@ func TestBadUsage(t *testing.T) {
 		{[]string{"-init-bias-visible", "lots"}, "-init-bias-visible"},
 		{[]string{"-no-such-flag"}, "no-such-flag"},
 		{[]string{"extra"}, "extra"},
+		// Values past their bounds, or that used to mislead (the robustness issue).
+		{[]string{"-layers", "16,9223372036854775807,1"}, "-layers"},
+		{[]string{"-seeds", "5-18446744073709551615"}, "-seeds"},
+		{[]string{"-size", "16", "-layers", "256,8,1"}, "-size"},
+		{[]string{"-size", "14"}, "-size"},
+		{[]string{"-snapshot-every", "10"}, "-snapshot-every"},
+		{[]string{"-snapshot-every", "100", "-steps", "1000000"}, "at least 1000"},
+		{[]string{"-batch", "1000000"}, "-batch 1000000"},
+		{[]string{"-screen-images", "1000000000"}, "-screen-images"},
+		{[]string{"-steps", "2000000000"}, "-steps"},
+		{[]string{"-steps", "5"}, "-steps 5: too few"},
+		{[]string{"-candidates", "100000", "-steps", "2000"}, "-candidates 100000: too many"},
+		{[]string{"-p-bar", "1e-100"}, "-p-bar"},
+		{[]string{"-init-bias-hidden", "1e6"}, "-init-bias-hidden"},
+		{[]string{"-init-scale", "1e9"}, "-init-scale"},
+		{[]string{"-wake", "x\ny"}, `"x\ny"`},
+		{[]string{"-from", "a\nb"}, `"a\nb"`},
 	} {
 		dir := t.TempDir()
+		start := time.Now()
 		code, _, stderr := run(t, dir, append(tc.args, "-out", "o")...)
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("%q: took %v", tc.args, d)
+		}
 		if code != exitUsage {
 			t.Errorf("%v: exit status %d, want %d", tc.args, code, exitUsage)
 		}

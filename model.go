@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -115,8 +117,8 @@ func (f *ModelFile) Net() (*Net, error) {
 		return nil, fmt.Errorf("layers: %v, want a visible layer and at least one more", f.Layers)
 	}
 	for i, n := range f.Layers {
-		if n < 1 || n > 1<<16 {
-			return nil, fmt.Errorf("layers[%d]: %d units, want 1 to 65536", i, n)
+		if n < 1 || n > maxHidden {
+			return nil, fmt.Errorf("layers[%d]: %d units, want 1 to %d", i, n, maxHidden)
 		}
 	}
 	if len(f.Links) != len(f.Layers)-1 {
@@ -187,7 +189,11 @@ func ParseModel(b []byte) (*Net, error) {
 	if dec.More() {
 		return nil, errors.New("data after the model's closing brace")
 	}
-	return f.Net()
+	n, err := f.Net()
+	if err == nil && bytes.Contains(b, []byte("null")) {
+		err = errors.New("null where a number belongs (read as 0, it would pass unseen)")
+	}
+	return n, err
 }
 
 // decodeError says where in b the JSON decoder's err happened.
@@ -198,9 +204,12 @@ func decodeError(b []byte, err error) error {
 	case errors.As(err, &syn):
 		line, col := lineCol(b, syn.Offset)
 		return fmt.Errorf("line %d, column %d: %v", line, col, err)
+	case errors.As(err, &typ) && typ.Field == "":
+		line, col := lineCol(b, typ.Offset)
+		return fmt.Errorf("line %d, column %d: the file holds a JSON %s, want an object", line, col, typ.Value)
 	case errors.As(err, &typ):
 		line, col := lineCol(b, typ.Offset)
-		return fmt.Errorf("line %d, column %d: %s: %v", line, col, typ.Field, err)
+		return fmt.Errorf("line %d, column %d: %s: want a %v, found a JSON %s", line, col, typ.Field, typ.Type, typ.Value)
 	case errors.Is(err, io.EOF):
 		return errors.New("empty file")
 	case errors.Is(err, io.ErrUnexpectedEOF):
@@ -219,9 +228,28 @@ func lineCol(b []byte, off int64) (line, col int) {
 	return line, max(col, 1)
 }
 
+// maxFileBytes bounds the size of a file -from reads: far above what any
+// run writes (snapshots.json of 1,000 snapshots of the largest bars is
+// about 200 MB).
+const maxFileBytes = 256 << 20
+
+// readBounded reads the file at path if it is at most maxFileBytes long.
+func readBounded(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxFileBytes+1))
+	if err == nil && len(b) > maxFileBytes {
+		err = fmt.Errorf("%s: larger than %d MB, more than any run writes", path, maxFileBytes>>20)
+	}
+	return b, err
+}
+
 // LoadModel reads and checks the model.json at path.
 func LoadModel(path string) (*Net, error) {
-	b, err := os.ReadFile(path)
+	b, err := readBounded(path)
 	if err != nil {
 		return nil, err
 	}
@@ -246,8 +274,9 @@ type Results struct {
 	Layers        []int             `json:"layers"` // units per layer, visible first
 	Recipe        Recipe            `json:"recipe"`
 	SnapshotEvery int               `json:"snapshot_every"`
-	StepsRun      int               `json:"steps_run"` // iterations of all candidates together
-	Interrupted   bool              `json:"interrupted"`
+	StepsRun      int               `json:"steps_run"`   // iterations of all candidates together
+	Interrupted   bool              `json:"interrupted"` // a stop came before the run ended: training, evaluation or writing
+	Files         []string          `json:"files"`       // the files this run wrote into its folder, results.json last
 	Eval                            // the final kl_bits, nll_bits, entropy_bits, recognition_gap_bits, mass_outside_support, exact
 	BarsLearned   int               `json:"bars_learned"`
 	Direction     *float64          `json:"direction_accuracy"` // shifter: how well the best top unit codes the shift (0.5 chance, 1 perfect); null for other tasks
@@ -300,16 +329,24 @@ type savedSnapshots struct {
 	Snapshots []Snapshot `json:"snapshots"` // step 0 first
 }
 
-// Summary is summary.json: the final KL of every seed of a -seeds run.
+// Summary is summary.json: the final KL of every seed of a -seeds run. The
+// median, min, max and count at or below 0.10 bits are over the seeds that
+// ran to the end and were written; the others are counted apart.
 type Summary struct {
-	Format       string       `json:"format"`  // summaryFormat
-	Version      int          `json:"version"` // summaryVersion
+	Format       string       `json:"format"`            // summaryFormat
+	Version      int          `json:"version"`           // summaryVersion
+	Interrupted  bool         `json:"interrupted"`       // a stop came before every seed had finished
+	NotRun       []uint64     `json:"seeds_not_run"`     // seeds a stop kept from starting
+	Failed       []uint64     `json:"seeds_failed"`      // seeds whose training or writing failed
+	Cut          []uint64     `json:"seeds_interrupted"` // seeds stopped before their last step, left out of the statistics
 	Seeds        []SeedResult `json:"seeds"`
 	MedianKL     float64      `json:"median_kl_bits"`
 	MinKL        float64      `json:"min_kl_bits"`
 	MaxKL        float64      `json:"max_kl_bits"`
 	Below010     int          `json:"seeds_at_most_0.10_bits"`
 	TotalSeconds float64      `json:"total_seconds"`
+
+	finished int // seeds in the statistics
 }
 
 // SeedResult is one seed's line of the summary.
@@ -447,26 +484,39 @@ func joinInts(x []int, sep string) string {
 	return strings.Join(s, sep)
 }
 
-// summarize gathers the seeds that finished (nil results are skipped).
-func summarize(results []*Results, seconds float64) *Summary {
-	s := &Summary{Format: summaryFormat, Version: summaryVersion, TotalSeconds: seconds, Seeds: []SeedResult{}}
+// summarize gathers the seeds of a -seeds run: results[i] is seed i's, or
+// nil if it did not run (errs[i] nil) or failed (errs[i] not nil).
+func summarize(seeds []uint64, results []*Results, errs []error, seconds float64) *Summary {
+	s := &Summary{Format: summaryFormat, Version: summaryVersion, TotalSeconds: seconds, Seeds: []SeedResult{},
+		NotRun: []uint64{}, Failed: []uint64{}, Cut: []uint64{}}
 	var kls []float64
-	for _, r := range results {
-		if r == nil {
+	for i, r := range results {
+		switch {
+		case errs[i] != nil:
+			s.Failed = append(s.Failed, seeds[i])
+			continue
+		case r == nil:
+			s.NotRun = append(s.NotRun, seeds[i])
 			continue
 		}
 		s.Seeds = append(s.Seeds, SeedResult{Seed: r.Seed, KL: r.KL, NLL: r.NLL, Gap: r.Gap,
 			BarsLearned: r.BarsLearned, Interrupted: r.Interrupted, Seconds: r.TrainSeconds})
+		if r.Interrupted {
+			s.Cut = append(s.Cut, r.Seed)
+			continue
+		}
 		kls = append(kls, r.KL)
 		if r.KL <= 0.10 {
 			s.Below010++
 		}
 	}
+	s.Interrupted = len(s.NotRun) > 0 || len(s.Cut) > 0
 	if len(kls) > 0 {
 		slices.Sort(kls)
 		s.MinKL, s.MaxKL = kls[0], kls[len(kls)-1]
 		s.MedianKL = (kls[(len(kls)-1)/2] + kls[len(kls)/2]) / 2
 	}
+	s.finished = len(kls)
 	return s
 }
 
@@ -482,7 +532,15 @@ func (s *Summary) table() string {
 		fmt.Fprintf(&b, "| %d | %.4f%s | %.4f | %.4f | %d | %.2f |\n", r.Seed, r.KL, note, r.NLL, r.Gap, r.BarsLearned, r.Seconds)
 	}
 	fmt.Fprintf(&b, "\n%d seeds: median KL %.4f bits, min %.4f, max %.4f; %d of %d at or below 0.10 bits; %.1f s in all\n",
-		len(s.Seeds), s.MedianKL, s.MinKL, s.MaxKL, s.Below010, len(s.Seeds), s.TotalSeconds)
+		s.finished, s.MedianKL, s.MinKL, s.MaxKL, s.Below010, s.finished, s.TotalSeconds)
+	for _, o := range []struct {
+		what  string
+		seeds []uint64
+	}{{"interrupted (not in the statistics)", s.Cut}, {"failed", s.Failed}, {"not run", s.NotRun}} {
+		if len(o.seeds) > 0 {
+			fmt.Fprintf(&b, "%s: seeds %s\n", o.what, strings.Trim(fmt.Sprint(o.seeds), "[]"))
+		}
+	}
 	return b.String()
 }
 
@@ -508,7 +566,9 @@ func loadRun(dir string) (*Results, []Snapshot, error) {
 		Task string          `json:"task"`
 		Data json.RawMessage `json:"data"`
 	}
-	if err := readJSON(path, resultsFormat, resultsVersion, &head); err != nil {
+	if err := readJSON(path, resultsFormat, resultsVersion, &head); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, fmt.Errorf("%s: no %s, which a run writes last: the run that wrote the folder did not finish (a second signal, or a failed write); train again", dir, resultsFile)
+	} else if err != nil {
 		return nil, nil, err
 	}
 	task, err := decodeTask(head.Task, head.Data)
@@ -524,27 +584,90 @@ func loadRun(dir string) (*Results, []Snapshot, error) {
 	if err := readJSON(path, snapshotsFormat, snapshotsVersion, &saved); err != nil {
 		return nil, nil, err
 	}
-	if len(saved.Snapshots) == 0 {
-		return nil, nil, fmt.Errorf("%s: no snapshots", path)
+	if err := res.check(pixels(task)); err != nil {
+		return nil, nil, fmt.Errorf("%s: %v", filepath.Join(dir, resultsFile), err)
 	}
-	for i, s := range saved.Snapshots {
-		if s.Net == nil || s.Net.Sizes[0] != pixels(task) {
-			return nil, nil, fmt.Errorf("%s: snapshots[%d]: no net for %d-pixel images", path, i, pixels(task))
-		}
+	if err := checkSnapshots(saved.Snapshots, &res); err != nil {
+		return nil, nil, fmt.Errorf("%s: %v", path, err)
 	}
-	if _, err := LoadModel(filepath.Join(dir, modelFile)); err != nil {
+	final := saved.Snapshots[len(saved.Snapshots)-1]
+	if saved.Seed != res.Seed || final.KL != res.KL || final.NLL != res.NLL {
+		return nil, nil, fmt.Errorf("%s does not belong to %s (seed %d, final KL %v; results.json says seed %d, KL %v): the folder mixes two runs",
+			snapshotsFile, resultsFile, saved.Seed, final.KL, res.Seed, res.KL)
+	}
+	model, err := LoadModel(filepath.Join(dir, modelFile))
+	if err != nil {
 		return nil, nil, err
 	}
+	if !sameNet(model, final.Net) {
+		return nil, nil, fmt.Errorf("%s is not the final net of %s: the folder mixes two runs", filepath.Join(dir, modelFile), snapshotsFile)
+	}
 	return &res, saved.Snapshots, nil
+}
+
+// check reports the first setting of r that no run could have written for
+// images of V pixels.
+func (r *Results) check(V int) error {
+	if err := r.Recipe.validate(); err != nil {
+		return fmt.Errorf("recipe: %v", err)
+	}
+	if len(r.Layers) < 2 || r.Layers[0] != V {
+		return fmt.Errorf("layers %v: want %d visible units and at least one more layer", r.Layers, V)
+	}
+	for _, n := range r.Layers {
+		if n < 1 || n > maxHidden {
+			return fmt.Errorf("layers %v: want 1 to %d units in each", r.Layers, maxHidden)
+		}
+	}
+	return nil
+}
+
+// checkSnapshots reports the first snapshot that no run with the settings
+// of r could have written: too many, a net of other sizes, steps that do
+// not increase within the run, or a diagnostic that is not a number of a
+// sensible size.
+func checkSnapshots(snaps []Snapshot, r *Results) error {
+	if len(snaps) == 0 || len(snaps) > maxSnapshots+2 {
+		return fmt.Errorf("%d snapshots, want 1 to %d", len(snaps), maxSnapshots+2)
+	}
+	for i, s := range snaps {
+		switch {
+		case s.Net == nil || !slices.Equal(s.Net.Sizes, r.Layers):
+			return fmt.Errorf("snapshots[%d]: no net of the sizes %v that results.json gives", i, r.Layers)
+		case s.Step < 0 || s.Step > r.Recipe.Steps || (i > 0 && s.Step <= snaps[i-1].Step):
+			return fmt.Errorf("snapshots[%d]: step %d, want steps increasing from 0 to at most %d", i, s.Step, r.Recipe.Steps)
+		case s.BarsLearned < 0 || s.BarsLearned > pixels(r.Data):
+			return fmt.Errorf("snapshots[%d]: bars_learned %d", i, s.BarsLearned)
+		}
+		for _, x := range []float64{s.KL, s.NLL, s.Entropy, s.Gap, s.Outside, s.Elapsed} {
+			if !(math.Abs(x) <= 1e6) {
+				return fmt.Errorf("snapshots[%d]: a diagnostic is %v, want a number within ±1e6", i, x)
+			}
+		}
+	}
+	return nil
+}
+
+// sameNet reports whether a and b have the same sizes and parameters.
+func sameNet(a, b *Net) bool {
+	if !slices.Equal(a.Sizes, b.Sizes) {
+		return false
+	}
+	same := true
+	a.pair(b, func(x, y []float64) { same = same && slices.Equal(x, y) })
+	return same
 }
 
 // readJSON decodes the JSON file at path into v, after checking that its
 // format and version are the ones given. A file of another version, or with
 // no version (the first release), is refused with what to do instead.
 func readJSON(path, format string, version int, v any) error {
-	b, err := os.ReadFile(path)
+	b, err := readBounded(path)
 	if err != nil {
 		return err
+	}
+	if format == snapshotsFormat && bytes.Contains(b, []byte("null")) {
+		return fmt.Errorf("%s: null where a number belongs (no run writes null there)", path)
 	}
 	var head struct {
 		Format  string `json:"format"`
@@ -572,32 +695,6 @@ func encodeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
-}
-
-// writeAtomic writes a file through write into a temporary file in the same
-// folder and renames it into place, so that the file is never seen half
-// written, and an existing file is replaced only by a complete one.
-func writeAtomic(path string, write func(io.Writer) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("cannot write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	err = f.Chmod(0o644) // CreateTemp makes files private; outputs are ordinary files
-	if err == nil {
-		err = write(f)
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("cannot write %s: %w", path, err)
-	}
-	return nil
 }
 
 // comparisonTable returns the methods' final KLs and times as a Markdown

@@ -120,10 +120,10 @@ func keys(v any) []string {
 func TestSavedFormats(t *testing.T) {
 	_, run, res := tinyRun(t)
 	dir := t.TempDir()
-	if err := writeRun(dir, res, run, 8); err != nil {
+	if err := writeRun(dir, res, run, 8, never); err != nil {
 		t.Fatal(err)
 	}
-	sum := summarize([]*Results{res}, 1)
+	sum := summarize([]uint64{res.Seed}, []*Results{res}, []error{nil}, 1)
 	if err := writeAtomic(filepath.Join(dir, summaryFile), func(w io.Writer) error { return encodeJSON(w, sum) }); err != nil {
 		t.Fatal(err)
 	}
@@ -180,3 +180,6 @@ func TestSingleRunNulls(t *testing.T) {
 		t.Errorf("non-finalists have second scores: %+v", res.Candidates)
 	}
 }
+
+// never is a stop that never comes.
+func never() bool { return false }

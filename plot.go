@@ -9,7 +9,6 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
-	"path/filepath"
 	"slices"
 	"strings"
 )
@@ -32,27 +31,21 @@ const (
 // fantasySeed seeds the draws of the fantasies in every figure.
 const fantasySeed = 1995
 
-// writeFigures draws every figure of a run, whose settings are res and whose
-// kept candidate's snapshots are snaps, into dir, each file atomically.
-func writeFigures(dir string, res *Results, snaps []Snapshot, fps int) error {
+// figures returns every figure of a run, whose settings are res and whose
+// kept candidate's snapshots are snaps, as files that draw when written.
+func figures(res *Results, snaps []Snapshot, fps int) []outFile {
 	final := snaps[len(snaps)-1].Net
-	pngs := []struct {
-		name string
-		img  image.Image
-	}{
-		{curvesFile, drawCurves(res, snaps)},
-		{samplesFile, drawSamples(final, res.Data)},
-		{fieldsFile, drawFields(final, res.Data)},
-		{codesFile, drawCodes(final, res.Data)},
-		{weightsFile, drawWeights(final, res.Data)},
+	pngFile := func(name string, draw func() image.Image) outFile {
+		return outFile{name: name, figure: true, write: func(w io.Writer) error { return png.Encode(w, draw()) }}
 	}
-	for _, p := range pngs {
-		if err := writeAtomic(filepath.Join(dir, p.name), func(w io.Writer) error { return png.Encode(w, p.img) }); err != nil {
-			return err
-		}
+	return []outFile{
+		pngFile(curvesFile, func() image.Image { return drawCurves(res, snaps) }),
+		pngFile(samplesFile, func() image.Image { return drawSamples(final, res.Data) }),
+		pngFile(fieldsFile, func() image.Image { return drawFields(final, res.Data) }),
+		pngFile(codesFile, func() image.Image { return drawCodes(final, res.Data) }),
+		pngFile(weightsFile, func() image.Image { return drawWeights(final, res.Data) }),
+		{name: gifFile, figure: true, write: func(w io.Writer) error { return gif.EncodeAll(w, drawAnimation(res, snaps, fps)) }},
 	}
-	anim := drawAnimation(res, snaps, fps)
-	return writeAtomic(filepath.Join(dir, gifFile), func(w io.Writer) error { return gif.EncodeAll(w, anim) })
 }
 
 // Fantasies returns k images (k, V) dreamed by net's generative model, drawn
@@ -563,15 +556,35 @@ func gifLayout(t Task, n1 int) (fg, hg grid, w, h int) {
 	return fg, hg, w, h
 }
 
-// drawAnimation draws bars.gif: one frame per snapshot with the KL curve so
-// far, fantasies of the net at that snapshot and its hidden fields.
+// maxFrames bounds the frames of the GIF, and so its memory: a run with
+// more snapshots shows maxFrames of them, evenly spaced, the first and the
+// last among them.
+const maxFrames = 200
+
+// frameIndices returns the snapshots of n that the GIF shows.
+func frameIndices(n, most int) []int {
+	idx := make([]int, 0, min(n, most))
+	for k := range min(n, most) {
+		if n <= most {
+			idx = append(idx, k)
+		} else {
+			idx = append(idx, int(math.Round(float64(k)*float64(n-1)/float64(most-1))))
+		}
+	}
+	return idx
+}
+
+// drawAnimation draws bars.gif: one frame per snapshot (at most maxFrames)
+// with the KL curve so far, fantasies of the net at that snapshot and its
+// hidden fields.
 func drawAnimation(res *Results, snaps []Snapshot, fps int) *gif.GIF {
 	xs, kl, _ := series(snaps, res.Recipe.Batch)
 	fg, hg, w, h := gifLayout(res.Data, snaps[0].Net.Sizes[1])
 	V := fg.rows * fg.cols
 	anim := &gif.GIF{}
 	delay := int(math.Round(100 / float64(fps)))
-	for f, sn := range snaps {
+	for _, f := range frameIndices(len(snaps), maxFrames) {
+		sn := snaps[f]
 		c := newCanvas(w, h)
 		c.klPanel(plotArea{x0: 70, y0: 60, w: 250, h: 200}, xs, kl, f+1, "KL (bits)", "bits (log)", paperLabel(res, "paper 0.10"))
 		est := ""

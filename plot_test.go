@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -34,7 +35,7 @@ func tinyRun(t testing.TB) (*Trainer, *Run, *Results) {
 func TestFigureFiles(t *testing.T) {
 	_, run, res := tinyRun(t)
 	dir := t.TempDir()
-	if err := writeRun(dir, res, run, 8); err != nil {
+	if err := writeRun(dir, res, run, 8, never); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
@@ -208,10 +209,10 @@ func drawsText(f *ast.File) bool {
 func TestRedrawReproducesFigures(t *testing.T) {
 	_, run, res := tinyRun(t)
 	dir, again := t.TempDir(), t.TempDir()
-	if err := writeRun(dir, res, run, 8); err != nil {
+	if err := writeRun(dir, res, run, 8, never); err != nil {
 		t.Fatal(err)
 	}
-	if err := redraw(&config{from: dir, out: again, fps: 8}); err != nil {
+	if _, err := redraw(&config{from: dir, out: again, fps: 8, quiet: true}, new(atomic.Bool)); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{curvesFile, samplesFile, fieldsFile, codesFile, weightsFile, gifFile} {

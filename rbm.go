@@ -6,7 +6,6 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
-	"path/filepath"
 	"sync/atomic"
 	"time"
 )
@@ -331,32 +330,20 @@ type rbmFile struct {
 // writeRBMRun writes an RBM run's outputs into dir: results.json,
 // trajectory.csv, rbm.json, and the figures that apply (training curves and
 // fantasies drawn by Gibbs sampling).
-func writeRBMRun(dir string, res *Results, run *rbmRun) error {
-	if err := makeOutDir(dir); err != nil {
-		return err
-	}
+func writeRBMRun(dir string, res *Results, run *rbmRun, stop func() bool) error {
 	m := run.Model
 	file := &rbmFile{Format: "helmholtz-rbm", Version: 1, Visible: m.V, Hidden: m.H,
 		W: Tensor{[]int{m.V, m.H}, m.W}, B: Tensor{[]int{m.V}, m.B}, C: Tensor{[]int{m.H}, m.C}}
-	v := m.Fantasies(samplesGrid*samplesGrid, rbmGibbsSteps, rand.New(rand.NewPCG(fantasySeed, 0)))
-	files := []struct {
-		name  string
-		write func(io.Writer) error
-	}{
-		{resultsFile, func(w io.Writer) error { return encodeJSON(w, res) }},
-		{trajectoryFile, func(w io.Writer) error { return writeTrajectory(w, run.Snapshots, 1) }},
-		{rbmModelFile, func(w io.Writer) error { return encodeJSON(w, file) }},
-		{curvesFile, func(w io.Writer) error { return png.Encode(w, drawCurves(res, run.Snapshots)) }},
-		{samplesFile, func(w io.Writer) error {
+	files := []outFile{
+		{name: trajectoryFile, write: func(w io.Writer) error { return writeTrajectory(w, run.Snapshots, 1) }},
+		{name: rbmModelFile, write: func(w io.Writer) error { return encodeJSON(w, file) }},
+		{name: curvesFile, figure: true, write: func(w io.Writer) error { return png.Encode(w, drawCurves(res, run.Snapshots)) }},
+		{name: samplesFile, figure: true, write: func(w io.Writer) error {
+			v := m.Fantasies(samplesGrid*samplesGrid, rbmGibbsSteps, rand.New(rand.NewPCG(fantasySeed, 0)))
 			return png.Encode(w, drawImages(v, res.Data, "64 fantasies of the trained RBM", fmt.Sprintf("(%d steps of Gibbs sampling from random hidden states)", rbmGibbsSteps)))
 		}},
 	}
-	for _, f := range files {
-		if err := writeAtomic(filepath.Join(dir, f.name), f.write); err != nil {
-			return err
-		}
-	}
-	return nil
+	return writeOutputs(dir, files, stop, res.manifest)
 }
 
 // rbmModelFile is the name of an RBM's model file; rbmGibbsSteps the Gibbs
@@ -373,5 +360,5 @@ func runRBM(cfg *config, stop *atomic.Bool, seed uint64, dir string) (*Results, 
 		return nil, err
 	}
 	res := rbmResults(&cfg.train, *cfg.rbm, run)
-	return res, writeRBMRun(dir, res, run)
+	return res, writeRBMRun(dir, res, run, stopAfter(stop, run.Interrupted))
 }

@@ -128,7 +128,7 @@ func TestCompare(t *testing.T) {
 					t.Fatal(err)
 				}
 				results = append(results, newResults(tr, run))
-				if err := writeRun(out, results[len(results)-1], run, 8); err != nil {
+				if err := writeRun(out, results[len(results)-1], run, 8, never); err != nil {
 					t.Fatal(err)
 				}
 				continue
@@ -139,11 +139,11 @@ func TestCompare(t *testing.T) {
 				t.Fatal(err)
 			}
 			results = append(results, rbmResults(tr, s, run))
-			if err := writeRBMRun(out, results[len(results)-1], run); err != nil {
+			if err := writeRBMRun(out, results[len(results)-1], run, never); err != nil {
 				t.Fatal(err)
 			}
 		}
-		sum := summarize(results, 1)
+		sum := summarize(make([]uint64, len(results)), results, make([]error, len(results)), 1)
 		if err := writeAtomic(filepath.Join(dir, name, summaryFile), func(w io.Writer) error { return encodeJSON(w, sum) }); err != nil {
 			t.Fatal(err)
 		}

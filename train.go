@@ -127,14 +127,16 @@ func (rc *Recipe) validate() error {
 		want   string
 		fields []field
 	}{
-		{func(x float64) bool { return x >= 1 }, "at least 1", []field{{"steps", float64(rc.Steps)},
-			{"batch", float64(rc.Batch)}, {"candidates", float64(rc.Candidates)}, {"screen_images", float64(rc.ScreenImages)}}},
+		{within(1, maxSteps), fmt.Sprintf("between 1 and %d", maxSteps), []field{{"steps", float64(rc.Steps)}}},
+		{within(1, maxBatch), fmt.Sprintf("between 1 and %d", maxBatch), []field{{"batch", float64(rc.Batch)}}},
+		{within(1, maxCandidates), fmt.Sprintf("between 1 and %d", maxCandidates), []field{{"candidates", float64(rc.Candidates)}}},
+		{within(1, maxScreenImages), fmt.Sprintf("between 1 and %d", maxScreenImages), []field{{"screen_images", float64(rc.ScreenImages)}}},
 		{positive, "a finite number > 0", []field{{"lr_gen", rc.LRGen}, {"lr_rec", rc.LRRec}}},
 		{nonNegative, "a finite number ≥ 0", []field{{"bias_rate_visible", rc.BiasRateVisible}, {"bias_rate_hidden", rc.BiasRateHidden},
-			{"bias_rate_top", rc.BiasRateTop}, {"weight_rate_top", rc.WeightRateTop}, {"init_scale", rc.InitScale},
-			{"init_scale_visible", rc.InitScaleVisible}, {"frozen_bias_hidden", rc.FrozenBiasHidden}}},
-		{finite, "a finite number", []field{{"init_bias_visible", rc.InitBiasVisible}, {"init_bias_hidden", rc.InitBiasHidden},
-			{"init_rec_hidden", rc.InitRecHidden}, {"init_bias_top", rc.InitBiasTop}}},
+			{"bias_rate_top", rc.BiasRateTop}, {"weight_rate_top", rc.WeightRateTop}, {"frozen_bias_hidden", rc.FrozenBiasHidden}}},
+		{within(0, maxInit), fmt.Sprintf("between 0 and %g", maxInit), []field{{"init_scale", rc.InitScale}, {"init_scale_visible", rc.InitScaleVisible}}},
+		{within(-maxInit, maxInit), fmt.Sprintf("between −%g and %g", maxInit, maxInit), []field{{"init_bias_visible", rc.InitBiasVisible},
+			{"init_bias_hidden", rc.InitBiasHidden}, {"init_rec_hidden", rc.InitRecHidden}, {"init_bias_top", rc.InitBiasTop}}},
 		{func(x float64) bool { return x >= 0 && x <= 1 }, "between 0 and 1", []field{{"freeze_top", rc.FreezeTop},
 			{"anneal", rc.Anneal}, {"anneal_to", rc.AnnealTo}}},
 	}
@@ -167,6 +169,21 @@ func (rc *Recipe) validate() error {
 		return rangeError{"k", rc.K, "between 1 and 1000"}
 	}
 	return nil
+}
+
+// Upper bounds of the recipe's sizes, far above any useful run and low
+// enough that nothing they allow exhausts memory or overflows an int.
+const (
+	maxSteps        = 1_000_000_000 // about ten minutes of the 4×4 bars
+	maxBatch        = 10_000
+	maxCandidates   = 1_000
+	maxScreenImages = 10_000_000
+	maxInit         = 100.0 // |initial bias| and initial weight scale: σ saturates in float64 past about 37
+)
+
+// within returns a test of lo ≤ x ≤ hi (false for NaN).
+func within(lo, hi float64) func(float64) bool {
+	return func(x float64) bool { return x >= lo && x <= hi }
 }
 
 // positive reports whether x is finite and > 0.
@@ -264,22 +281,29 @@ type Trainer struct {
 // configurations summed over its snapshots: about 3 s on 2 cores.
 const evalBudget = 1e9
 
-// boundedSpacing returns the smallest snapshot spacing, in whole 10,000s of
-// iterations, that keeps the exact evaluations of a run within evalBudget,
-// or 0 when they are cheap enough or cannot be enumerated (the estimate is
-// cheap).
+// boundedSpacing returns the smallest snapshot spacing that keeps a run
+// within maxSnapshots snapshots and its exact evaluations within evalBudget
+// (in whole 10,000s of iterations when that binds).
 func boundedSpacing(t *Trainer) int {
 	h, err := latentBits(t.Sizes)
 	if err != nil {
-		return 0
+		return fewestSpacing(t.Recipe.Steps)
 	}
 	cost := float64(t.Data.Support().Len()) * math.Exp2(float64(h))
 	evals := int(evalBudget / cost)
 	if evals >= t.Recipe.Steps/max(t.SnapshotEvery, 1) {
-		return 0
+		return fewestSpacing(t.Recipe.Steps)
 	}
-	return (t.Recipe.Steps/max(evals, 2)/10000 + 1) * 10000
+	return max((t.Recipe.Steps/max(evals, 2)/10000+1)*10000, fewestSpacing(t.Recipe.Steps))
 }
+
+// maxSnapshots bounds the snapshots of a run's kept candidate, and with
+// them the memory of snapshots.json and of the figures drawn from it.
+const maxSnapshots = 1000
+
+// fewestSpacing returns the smallest snapshot spacing that keeps a run of
+// steps iterations within maxSnapshots snapshots.
+func fewestSpacing(steps int) int { return (steps + maxSnapshots - 1) / maxSnapshots }
 
 // Progress is what a run reports a few times a second while it trains.
 type Progress struct {
@@ -507,16 +531,34 @@ func (t *Trainer) start(seed uint64) (*training, error) {
 		begin: time.Now(), lastKL: math.NaN()}
 	tr.lastReport = tr.begin
 	if k := t.Recipe.Candidates; k > 1 {
-		s := t.Data.Sampler()
-		src := newByteSource(rand.New(rand.NewPCG(seed, screenStream)), s.Take())
-		images := make([]float64, t.Recipe.ScreenImages*sup.V)
-		for i := 0; i < len(images); i += sup.V {
-			s.Sample(src, images[i:i+sup.V])
-		}
-		tr.counts, _ = sup.Counts(images)
+		tr.drawScreening()
 	}
 	return tr, nil
 }
+
+// drawScreening draws the tournament's screening images from their own
+// stream and counts how many are each support image, polling Stop every
+// stopEvery images; a stop leaves the count short, and the run ends at its
+// first candidate's first step.
+func (tr *training) drawScreening() {
+	s, sup := tr.Data.Sampler(), tr.sup
+	src := newByteSource(rand.New(rand.NewPCG(tr.seed, screenStream)), s.Take())
+	v := make([]float64, sup.V)
+	tr.counts = make([]int, sup.Len())
+	for i := range tr.Recipe.ScreenImages {
+		if i%stopEvery == 0 && tr.Stop != nil && tr.Stop() {
+			return
+		}
+		s.Sample(src, v)
+		if k, ok := sup.Index(v); ok {
+			tr.counts[k]++
+		}
+	}
+}
+
+// stopEvery bounds the images between two polls of Stop — in screening, and
+// in training with large minibatches — to well under a second of work.
+const stopEvery = 1 << 16
 
 // estimate sets the run's importance-sampled NLL of net: from the
 // evaluator itself where it estimates, else with ISSamples samples if asked.
@@ -617,7 +659,7 @@ func (tr *training) advance(c *candidate, end int) error {
 		}
 		// A block never crosses a multiple of rateEvery, where the rates are
 		// set, nor the end of the freeze, nor a snapshot.
-		n := min(rateEvery-c.step%rateEvery, end-c.step)
+		n := min(rateEvery-c.step%rateEvery, end-c.step, max(1, stopEvery/rc.Batch))
 		if every > 0 {
 			n = min(n, every-c.step%every)
 		}

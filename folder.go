@@ -1,0 +1,166 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+)
+
+// This file is the output folder of a run: one run at a time holds it (a
+// lock file), every file is written whole or not at all (a temporary file
+// renamed into place), and results.json is written last, listing the files
+// of the run, so that a folder without it is plainly incomplete.
+
+// lockFile is the name of the lock a run holds on its output folder.
+const lockFile = ".helmholtz.lock"
+
+// outFile is one file of a run's outputs and the function that writes it.
+// A figure is skipped once a stop has come; the data files never are.
+type outFile struct {
+	name   string
+	write  func(io.Writer) error
+	figure bool
+}
+
+// folder is an output folder held by a run.
+type folder struct {
+	dir     string
+	created bool // the run made the folder, and removes it if it writes nothing
+}
+
+// openFolder creates dir if it is not there and takes its lock. A folder
+// held by another live run is refused; a lock left by a run that no longer
+// exists is taken over.
+func openFolder(dir string) (*folder, error) {
+	_, statErr := os.Stat(dir)
+	f := &folder{dir: dir, created: errors.Is(statErr, fs.ErrNotExist)}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, folderError(dir, err)
+	}
+	path := filepath.Join(dir, lockFile)
+	for range 2 {
+		l, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if err == nil {
+			_, err = fmt.Fprintln(l, os.Getpid())
+			if cerr := l.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				f.release(false)
+				return nil, fmt.Errorf("cannot write in the output folder %q: %w", dir, err)
+			}
+			return f, nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			f.release(false)
+			return nil, fmt.Errorf("cannot write in the output folder %q: %w", dir, err)
+		}
+		b, _ := os.ReadFile(path)
+		if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && alive(pid) {
+			return nil, fmt.Errorf("another helmholtz run (process %d) is writing into %q: wait for it to end, or choose another -out", pid, dir)
+		}
+		os.Remove(path) // the run that held it is gone
+	}
+	return nil, fmt.Errorf("cannot take the lock of the output folder %q: %s keeps coming back", dir, lockFile)
+}
+
+// alive reports whether a process with this pid exists.
+func alive(pid int) bool {
+	if pid <= 0 {
+		return false
+	}
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}
+
+// folderError explains why the output folder dir cannot be made.
+func folderError(dir string, err error) error {
+	if _, serr := os.Stat(dir); serr != nil && errors.Is(serr, syscall.ELOOP) {
+		return fmt.Errorf("cannot create the output folder %q: a symbolic link on the way leads back to itself", dir)
+	}
+	if st, serr := os.Stat(dir); serr == nil && !st.IsDir() {
+		return fmt.Errorf("cannot create the output folder %q: a file of that name is in the way", dir)
+	}
+	return fmt.Errorf("cannot create the output folder %q: %w", dir, err)
+}
+
+// release gives up the lock and, when the run wrote nothing (ok false) into
+// a folder it made, removes the folder, which is then empty.
+func (f *folder) release(ok bool) {
+	os.Remove(filepath.Join(f.dir, lockFile))
+	if !ok && f.created {
+		os.Remove(f.dir) // fails, harmlessly, unless empty
+	}
+}
+
+// removeTemporaries removes the temporary files that writeAtomic leaves
+// while it writes, in dir and in its seed-N folders: for an exit in the
+// middle of a write. Only names writeAtomic makes are touched.
+func removeTemporaries(dir string) {
+	for _, pattern := range []string{"." + "*.tmp*", "seed-*/.*.tmp*"} {
+		matches, _ := filepath.Glob(filepath.Join(dir, pattern))
+		for _, m := range matches {
+			os.Remove(m)
+		}
+	}
+	os.Remove(filepath.Join(dir, lockFile))
+}
+
+// writeOutputs writes files into dir, each atomically, then the manifest
+// that manifest returns for the names written and whether a stop came: the
+// manifest is written last, and an earlier run's is removed first, so that
+// a folder whose writing failed part-way has none. Figures are skipped
+// once stop returns true.
+func writeOutputs(dir string, files []outFile, stop func() bool, manifest func(written []string, stopped bool) outFile) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return folderError(dir, err)
+	}
+	last := manifest(nil, false)
+	if err := os.Remove(filepath.Join(dir, last.name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("cannot replace %s: %w", filepath.Join(dir, last.name), err)
+	}
+	var written []string
+	for _, f := range files {
+		if f.figure && stop() {
+			continue
+		}
+		if err := writeAtomic(filepath.Join(dir, f.name), f.write); err != nil {
+			return err
+		}
+		written = append(written, f.name)
+	}
+	last = manifest(append(written, last.name), stop())
+	return writeAtomic(filepath.Join(dir, last.name), last.write)
+}
+
+// writeAtomic writes a file through write into a temporary file in the same
+// folder and renames it into place, so that the file is never seen half
+// written, and an existing file is replaced only by a complete one.
+func writeAtomic(path string, write func(io.Writer) error) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	tmp := f.Name()
+	err = f.Chmod(0o644) // CreateTemp makes files private; outputs are ordinary files
+	if err == nil {
+		err = write(f)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	return nil
+}
