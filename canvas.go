@@ -47,6 +47,13 @@ var palette = func() color.Palette {
 	for _, c := range methodInks {
 		p = append(p, c, pale(c))
 	}
+	// the edges of anti-aliased strokes and text over white
+	for _, c := range []color.RGBA{klInk, nllInk, floorInk, paperLine} {
+		for _, t := range []float64{0.2, 0.4, 0.6, 0.8} {
+			mix := func(a uint8) uint8 { return uint8(math.Round(255 + (float64(a)-255)*t)) }
+			p = append(p, color.RGBA{mix(c.R), mix(c.G), mix(c.B), 255})
+		}
+	}
 	return p
 }()
 
@@ -103,15 +110,40 @@ func (c canvas) frame(x0, y0, x1, y1 int, col color.RGBA) {
 	c.fill(x1-1, y0, x1, y1, col)
 }
 
-// line draws a line of the given width from (x0, y0) to (x1, y1).
+// line draws an anti-aliased line of the given width from (x0, y0) to
+// (x1, y1): each pixel near it takes the colour in proportion to how much
+// of it the stroke, a rectangle with round ends, covers (estimated from its
+// centre's distance to the segment).
 func (c canvas) line(x0, y0, x1, y1 float64, width int, col color.RGBA) {
-	n := int(math.Max(math.Abs(x1-x0), math.Abs(y1-y0))) + 1
-	for i := 0; i <= n; i++ {
-		t := float64(i) / float64(n)
-		x := int(math.Round(x0 + (x1-x0)*t))
-		y := int(math.Round(y0 + (y1-y0)*t))
-		c.fill(x-width/2, y-width/2, x-width/2+width, y-width/2+width, col)
+	r := float64(width) / 2
+	lo := image.Pt(int(math.Floor(math.Min(x0, x1)-r-1)), int(math.Floor(math.Min(y0, y1)-r-1)))
+	hi := image.Pt(int(math.Ceil(math.Max(x0, x1)+r+1)), int(math.Ceil(math.Max(y0, y1)+r+1)))
+	box := image.Rectangle{lo, hi}.Intersect(c.Rect)
+	dx, dy := x1-x0, y1-y0
+	l2 := dx*dx + dy*dy
+	for y := box.Min.Y; y < box.Max.Y; y++ {
+		for x := box.Min.X; x < box.Max.X; x++ {
+			px, py := float64(x)+0.5, float64(y)+0.5
+			t := 0.0
+			if l2 > 0 {
+				t = math.Max(0, math.Min(1, ((px-x0)*dx+(py-y0)*dy)/l2))
+			}
+			d := math.Hypot(px-x0-t*dx, py-y0-t*dy)
+			if cover := math.Min(1, r+0.5-d); cover > 0 {
+				c.blendMax(x, y, col, cover)
+			}
+		}
 	}
+}
+
+// blendMax mixes col into the pixel (x, y) with weight t, unless the pixel
+// already holds col at least that strongly: overlapping strokes of one
+// colour do not darken each other.
+func (c canvas) blendMax(x, y int, col color.RGBA, t float64) {
+	if c.RGBAAt(x, y) == col {
+		return
+	}
+	c.blend(x, y, col, t)
 }
 
 // dashed draws a horizontal dashed line at y from x0 to x1.
@@ -128,49 +160,168 @@ const (
 	alignRight
 )
 
+// Text sizes: the scale of the 5×9 font. Small text is the bitmap itself;
+// the others are drawn from the smoothed outline, anti-aliased.
+const (
+	small  = 1.0 // notes, dense labels: 5×9 pixels a glyph
+	medium = 1.5 // tick labels, axis and panel labels
+	large  = 2.0 // titles
+)
+
 // textWidth returns the width in pixels of s drawn at the given scale.
-func textWidth(s string, scale int) int {
+func textWidth(s string, scale float64) int {
 	n := len([]rune(s))
 	if n == 0 {
 		return 0
 	}
-	return (n*(glyphW+1) - 1) * scale
+	return int(math.Round(float64(n*(glyphW+1)-1) * scale))
 }
 
-// text draws s with its top at y, at the given scale and alignment.
-func (c canvas) text(x, y int, s string, scale, align int, col color.RGBA) {
+// textHeight returns the height of a line of text at the given scale, from
+// the top of the capitals to the bottom of the descenders.
+func textHeight(scale float64) int { return int(math.Ceil(glyphH * scale)) }
+
+// text draws s with its top at y, at the given scale and alignment. At
+// scale 1 each glyph pixel is one screen pixel; at other scales each screen
+// pixel is shaded by how much of it the smoothed glyph covers.
+func (c canvas) text(x, y int, s string, scale float64, align int, col color.RGBA) {
 	switch align {
 	case alignCenter:
 		x -= textWidth(s, scale) / 2
 	case alignRight:
 		x -= textWidth(s, scale)
 	}
-	for _, r := range s {
-		g, ok := font[r]
-		if !ok {
-			g = font['?']
-		}
-		for row := 0; row < glyphH; row++ {
-			for col2 := 0; col2 < glyphW; col2++ {
-				if g[row]>>(glyphW-1-col2)&1 == 1 {
-					c.fill(x+col2*scale, y+row*scale, x+(col2+1)*scale, y+(row+1)*scale, col)
+	for i, r := range []rune(s) {
+		gx := x + int(math.Round(float64(i*(glyphW+1))*scale))
+		if scale == 1 {
+			g := glyph(r)
+			for row := range glyphH {
+				for j := range glyphW {
+					if g[row]>>(glyphW-1-j)&1 == 1 {
+						c.fill(gx+j, y+row, gx+j+1, y+row+1, col)
+					}
 				}
 			}
+			continue
 		}
-		x += (glyphW + 1) * scale
+		c.smoothGlyph(gx, y, r, scale, col)
 	}
+}
+
+// glyph returns the rows of r's glyph, or of '?' for a rune the font lacks.
+func glyph(r rune) [glyphH]uint8 {
+	if g, ok := font[r]; ok {
+		return g
+	}
+	return font['?']
+}
+
+// smoothGlyph draws r with its top left at (x, y) at the given scale: each
+// screen pixel takes the ink in proportion to the share of 4×4 points in
+// it that fall inside the glyph enlarged 4 times by scale2x twice.
+func (c canvas) smoothGlyph(x, y int, r rune, scale float64, col color.RGBA) {
+	const up, sub = 4, 4 // the outline's enlargement; samples per pixel side
+	big, ok := outlines[r]
+	if !ok {
+		big = outlines['?']
+	}
+	w, h := int(math.Ceil(glyphW*scale)), int(math.Ceil(glyphH*scale))
+	for py := range h {
+		for px := range w {
+			hit := 0
+			for sy := range sub {
+				v := int((float64(py) + (float64(sy)+0.5)/sub) / scale * up)
+				for sx := range sub {
+					u := int((float64(px) + (float64(sx)+0.5)/sub) / scale * up)
+					if u < glyphW*up && v < glyphH*up && big[v*glyphW*up+u] {
+						hit++
+					}
+				}
+			}
+			if hit > 0 {
+				c.blend(x+px, y+py, col, float64(hit)/(sub*sub))
+			}
+		}
+	}
+}
+
+// outlines holds the smoothed outline of every glyph of the font.
+var outlines = func() map[rune][]bool {
+	m := make(map[rune][]bool, len(font))
+	for r := range font {
+		m[r] = outline(r)
+	}
+	return m
+}()
+
+// outline returns r's glyph enlarged 4 times by scale2x (EPX) applied
+// twice, which rounds the staircase of diagonal strokes: (5·4, 9·4) pixels,
+// row-major.
+func outline(r rune) []bool {
+	g := glyph(r)
+	px := make([]bool, glyphW*glyphH)
+	for i := range glyphH {
+		for j := range glyphW {
+			px[i*glyphW+j] = g[i]>>(glyphW-1-j)&1 == 1
+		}
+	}
+	w, h := glyphW, glyphH
+	for range 2 {
+		px, w, h = scale2x(px, w, h), 2*w, 2*h
+	}
+	return px
+}
+
+// scale2x doubles the binary image p (h, w) by Eric's pixel expansion: a
+// corner of a pixel takes the colour of its two neighbours on that side
+// when they agree and the other two do not.
+func scale2x(p []bool, w, h int) []bool {
+	at := func(i, j int) bool { return i >= 0 && i < h && j >= 0 && j < w && p[i*w+j] }
+	out := make([]bool, 4*w*h)
+	for i := range h {
+		for j := range w {
+			e := p[i*w+j]
+			a, b, c, d := at(i-1, j), at(i, j+1), at(i, j-1), at(i+1, j) // up, right, left, down
+			corner := [4]bool{e, e, e, e}
+			if c == a && c != d && a != b {
+				corner[0] = a
+			}
+			if a == b && a != c && b != d {
+				corner[1] = b
+			}
+			if d == c && d != b && c != a {
+				corner[2] = c
+			}
+			if b == d && b != a && d != c {
+				corner[3] = d
+			}
+			out[2*i*2*w+2*j], out[2*i*2*w+2*j+1] = corner[0], corner[1]
+			out[(2*i+1)*2*w+2*j], out[(2*i+1)*2*w+2*j+1] = corner[2], corner[3]
+		}
+	}
+	return out
+}
+
+// blend mixes col into the pixel (x, y) with weight t in [0, 1].
+func (c canvas) blend(x, y int, col color.RGBA, t float64) {
+	if !(image.Point{x, y}.In(c.Rect)) {
+		return
+	}
+	bg := c.RGBAAt(x, y)
+	mix := func(a, b uint8) uint8 { return uint8(math.Round(float64(a) + (float64(b)-float64(a))*t)) }
+	c.SetRGBA(x, y, color.RGBA{mix(bg.R, col.R), mix(bg.G, col.G), mix(bg.B, col.B), 255})
 }
 
 // textUp draws s rotated a quarter turn anticlockwise, centred on (x, y):
 // the label of a vertical axis.
-func (c canvas) textUp(x, y int, s string, scale int, col color.RGBA) {
-	w := textWidth(s, scale)
-	tmp := newCanvas(w, glyphH*scale)
+func (c canvas) textUp(x, y int, s string, scale float64, col color.RGBA) {
+	w, h := textWidth(s, scale), textHeight(scale)
+	tmp := newCanvas(w, h)
 	tmp.text(0, 0, s, scale, alignLeft, col)
-	for ty := 0; ty < glyphH*scale; ty++ {
-		for tx := 0; tx < w; tx++ {
+	for ty := range h {
+		for tx := range w {
 			if p := tmp.RGBAAt(tx, ty); p != white {
-				c.SetRGBA(x-glyphH*scale/2+ty, y+w/2-tx, p)
+				c.SetRGBA(x-h/2+ty, y+w/2-tx, p)
 			}
 		}
 	}
@@ -277,34 +428,96 @@ func (c canvas) axes(a plotArea, title, xlabel, ylabel string, xfmt func(float64
 		y := int(math.Round(py))
 		c.fill(a.x0, y, a.x0+a.w, y+1, gridInk)
 		c.fill(a.x0-4, y, a.x0, y+1, ink)
-		c.text(a.x0-7, y-3, trimFloat(v), 1, alignRight, ink)
+		c.text(a.x0-7, y-5, trimFloat(v), medium, alignRight, ink)
 	}
 	for _, t := range niceTicks(a.xmin, a.xmax, 5) {
 		px, _ := a.at(t, math.Pow(10, a.ymin))
 		x := int(math.Round(px))
 		c.fill(x, a.y0, x+1, a.y0+a.h, gridInk)
 		c.fill(x, a.y0+a.h, x+1, a.y0+a.h+4, ink)
-		c.text(x, a.y0+a.h+8, xfmt(t), 1, alignCenter, ink)
+		c.text(x, a.y0+a.h+8, xfmt(t), medium, alignCenter, ink)
 	}
 	c.frame(a.x0, a.y0, a.x0+a.w+1, a.y0+a.h+1, ink)
-	c.text(a.x0+a.w/2, a.y0-20, title, 2, alignCenter, ink)
-	c.text(a.x0+a.w/2, a.y0+a.h+24, xlabel, 1, alignCenter, ink)
-	c.textUp(a.x0-48, a.y0+a.h/2, ylabel, 1, ink)
+	c.text(a.x0+a.w/2, a.y0-24, title, large, alignCenter, ink)
+	c.text(a.x0+a.w/2, a.y0+a.h+28, xlabel, medium, alignCenter, ink)
+	c.textUp(a.x0-52, a.y0+a.h/2, ylabel, medium, ink)
 }
 
-// curve draws the polyline through (xs[i], ys[i]) clipped to the plot area.
+// curve draws the polyline through (xs[i], ys[i]), clipped to the plot
+// area: a segment that leaves it is cut where it crosses the frame.
 func (c canvas) curve(a plotArea, xs, ys []float64, width int, col color.RGBA) {
+	top, bottom := float64(a.y0), float64(a.y0+a.h)
 	for i := range xs {
 		x1, y1 := a.at(xs[i], ys[i])
-		y1 = math.Max(float64(a.y0), math.Min(float64(a.y0+a.h), y1))
 		if i == 0 {
-			c.fill(int(x1)-1, int(y1)-1, int(x1)+2, int(y1)+2, col)
+			if y1 >= top && y1 <= bottom {
+				c.line(x1, y1, x1, y1, width+1, col)
+			}
 			continue
 		}
 		x0, y0 := a.at(xs[i-1], ys[i-1])
-		y0 = math.Max(float64(a.y0), math.Min(float64(a.y0+a.h), y0))
-		c.line(x0, y0, x1, y1, width, col)
+		if (y0 < top && y1 < top) || (y0 > bottom && y1 > bottom) {
+			continue
+		}
+		clip := func(x, y, ox, oy float64) (float64, float64) {
+			for _, edge := range []float64{top, bottom} {
+				if (y < edge) == (edge == top) && y != edge && oy != y {
+					t := (edge - y) / (oy - y)
+					return x + t*(ox-x), edge
+				}
+			}
+			return x, y
+		}
+		ax, ay := clip(x0, y0, x1, y1)
+		bx, by := clip(x1, y1, x0, y0)
+		c.line(ax, ay, bx, by, width, col)
 	}
+}
+
+// wrap breaks text into lines of at most width pixels at the given scale,
+// at spaces.
+func wrap(text string, width int, scale float64) []string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(text) {
+		if line != "" && textWidth(line+" "+w, scale) > width {
+			lines = append(lines, line)
+			line = w
+			continue
+		}
+		if line != "" {
+			line += " "
+		}
+		line += w
+	}
+	return append(lines, line)
+}
+
+// paragraph draws text wrapped to width pixels, centred on x, from y down,
+// and returns the height it took.
+func (c canvas) paragraph(x, y, width int, text string, scale float64, col color.RGBA) int {
+	step := textHeight(scale) + 3
+	lines := wrap(text, width, scale)
+	for i, l := range lines {
+		c.text(x, y+i*step, l, scale, alignCenter, col)
+	}
+	return len(lines) * step
+}
+
+// paragraphHeight returns the height paragraph would take.
+func paragraphHeight(text string, width int, scale float64) int {
+	return len(wrap(text, width, scale)) * (textHeight(scale) + 3)
+}
+
+// niceRange widens [lo, hi] to whole multiples of the tick step of about
+// n ticks, so that the frame's ends are labelled.
+func niceRange(lo, hi float64, n int) (float64, float64) {
+	t := niceTicks(lo, hi, n)
+	if len(t) < 2 {
+		return lo, hi
+	}
+	step := t[1] - t[0]
+	return math.Floor(lo/step+1e-9) * step, math.Ceil(hi/step-1e-9) * step
 }
 
 // Runs of one colour, which most pixels are, skip the lookup.
@@ -338,8 +551,11 @@ func (c canvas) paletted() *image.Paletted {
 	return p
 }
 
-// The font: 5×7 glyphs, one row a group of five bits, top row first.
-const glyphW, glyphH = 5, 7
+// The font: 5×9 glyphs, one row a group of five bits, top row first: seven
+// rows down to the baseline (capitals and digits fill them, lowercase
+// letters the lower five) and two rows below it for the descenders of g, j,
+// p, q, y and the tails of , and ;.
+const glyphW, glyphH, glyphBase = 5, 9, 7
 
 // font maps every rune the figures may draw to its glyph rows.
 var font = func() map[rune][glyphH]uint8 {
@@ -358,100 +574,100 @@ var font = func() map[rune][glyphH]uint8 {
 	return f
 }()
 
-// fontData is the glyphs, one per line: the rune, then seven rows of five
+// fontData is the glyphs, one per line: the rune, then nine rows of five
 // pixels. The space is added in code.
 const fontData = `
-! 00100 00100 00100 00100 00100 00000 00100
-" 01010 01010 01010 00000 00000 00000 00000
-# 01010 01010 11111 01010 11111 01010 01010
-$ 00100 01111 10100 01110 00101 11110 00100
-% 11000 11001 00010 00100 01000 10011 00011
-& 01100 10010 10100 01000 10101 10010 01101
-' 00100 00100 01000 00000 00000 00000 00000
-( 00010 00100 01000 01000 01000 00100 00010
-) 01000 00100 00010 00010 00010 00100 01000
-* 00000 00100 10101 01110 10101 00100 00000
-+ 00000 00100 00100 11111 00100 00100 00000
-, 00000 00000 00000 00000 01100 00100 01000
-- 00000 00000 00000 11111 00000 00000 00000
-. 00000 00000 00000 00000 00000 01100 01100
-/ 00000 00001 00010 00100 01000 10000 00000
-0 01110 10001 10011 10101 11001 10001 01110
-1 00100 01100 00100 00100 00100 00100 01110
-2 01110 10001 00001 00010 00100 01000 11111
-3 11111 00010 00100 00010 00001 10001 01110
-4 00010 00110 01010 10010 11111 00010 00010
-5 11111 10000 11110 00001 00001 10001 01110
-6 00110 01000 10000 11110 10001 10001 01110
-7 11111 00001 00010 00100 01000 01000 01000
-8 01110 10001 10001 01110 10001 10001 01110
-9 01110 10001 10001 01111 00001 00010 01100
-: 00000 01100 01100 00000 01100 01100 00000
-; 00000 01100 01100 00000 01100 00100 01000
-< 00010 00100 01000 10000 01000 00100 00010
-= 00000 00000 11111 00000 11111 00000 00000
-> 01000 00100 00010 00001 00010 00100 01000
-? 01110 10001 00001 00010 00100 00000 00100
-@ 01110 10001 00001 01101 10101 10101 01110
-A 01110 10001 10001 10001 11111 10001 10001
-B 11110 10001 10001 11110 10001 10001 11110
-C 01110 10001 10000 10000 10000 10001 01110
-D 11100 10010 10001 10001 10001 10010 11100
-E 11111 10000 10000 11110 10000 10000 11111
-F 11111 10000 10000 11110 10000 10000 10000
-G 01110 10001 10000 10111 10001 10001 01111
-H 10001 10001 10001 11111 10001 10001 10001
-I 01110 00100 00100 00100 00100 00100 01110
-J 00111 00010 00010 00010 00010 10010 01100
-K 10001 10010 10100 11000 10100 10010 10001
-L 10000 10000 10000 10000 10000 10000 11111
-M 10001 11011 10101 10101 10001 10001 10001
-N 10001 10001 11001 10101 10011 10001 10001
-O 01110 10001 10001 10001 10001 10001 01110
-P 11110 10001 10001 11110 10000 10000 10000
-Q 01110 10001 10001 10001 10101 10010 01101
-R 11110 10001 10001 11110 10100 10010 10001
-S 01111 10000 10000 01110 00001 00001 11110
-T 11111 00100 00100 00100 00100 00100 00100
-U 10001 10001 10001 10001 10001 10001 01110
-V 10001 10001 10001 10001 10001 01010 00100
-W 10001 10001 10001 10101 10101 10101 01010
-X 10001 10001 01010 00100 01010 10001 10001
-Y 10001 10001 10001 01010 00100 00100 00100
-Z 11111 00001 00010 00100 01000 10000 11111
-[ 01110 01000 01000 01000 01000 01000 01110
-\ 00000 10000 01000 00100 00010 00001 00000
-] 01110 00010 00010 00010 00010 00010 01110
-^ 00100 01010 10001 00000 00000 00000 00000
-_ 00000 00000 00000 00000 00000 00000 11111
-a 00000 00000 01110 00001 01111 10001 01111
-b 10000 10000 10110 11001 10001 10001 11110
-c 00000 00000 01110 10000 10000 10001 01110
-d 00001 00001 01101 10011 10001 10001 01111
-e 00000 00000 01110 10001 11111 10000 01110
-f 00110 01001 01000 11100 01000 01000 01000
-g 00000 01111 10001 10001 01111 00001 01110
-h 10000 10000 10110 11001 10001 10001 10001
-i 00100 00000 01100 00100 00100 00100 01110
-j 00010 00000 00110 00010 00010 10010 01100
-k 10000 10000 10010 10100 11000 10100 10010
-l 01100 00100 00100 00100 00100 00100 01110
-m 00000 00000 11010 10101 10101 10001 10001
-n 00000 00000 10110 11001 10001 10001 10001
-o 00000 00000 01110 10001 10001 10001 01110
-p 00000 00000 11110 10001 11110 10000 10000
-q 00000 00000 01101 10011 01111 00001 00001
-r 00000 00000 10110 11001 10000 10000 10000
-s 00000 00000 01110 10000 01110 00001 11110
-t 01000 01000 11100 01000 01000 01001 00110
-u 00000 00000 10001 10001 10001 10011 01101
-v 00000 00000 10001 10001 10001 01010 00100
-w 00000 00000 10001 10001 10101 10101 01010
-x 00000 00000 10001 01010 00100 01010 10001
-y 00000 00000 10001 10001 01111 00001 01110
-z 00000 00000 11111 00010 00100 01000 11111
-{ 00010 00100 00100 01000 00100 00100 00010
-| 00100 00100 00100 00100 00100 00100 00100
-} 01000 00100 00100 00010 00100 00100 01000
-~ 00000 00000 01000 10101 00010 00000 00000
+! 00100 00100 00100 00100 00100 00000 00100 00000 00000
+" 01010 01010 01010 00000 00000 00000 00000 00000 00000
+# 01010 01010 11111 01010 11111 01010 01010 00000 00000
+$ 00100 01111 10100 01110 00101 11110 00100 00000 00000
+% 11000 11001 00010 00100 01000 10011 00011 00000 00000
+& 01100 10010 10100 01000 10101 10010 01101 00000 00000
+' 00100 00100 01000 00000 00000 00000 00000 00000 00000
+( 00010 00100 01000 01000 01000 00100 00010 00000 00000
+) 01000 00100 00010 00010 00010 00100 01000 00000 00000
+* 00000 00100 10101 01110 10101 00100 00000 00000 00000
++ 00000 00100 00100 11111 00100 00100 00000 00000 00000
+, 00000 00000 00000 00000 00000 01100 01100 00100 01000
+- 00000 00000 00000 11111 00000 00000 00000 00000 00000
+. 00000 00000 00000 00000 00000 01100 01100 00000 00000
+/ 00000 00001 00010 00100 01000 10000 00000 00000 00000
+0 01110 10001 10011 10101 11001 10001 01110 00000 00000
+1 00100 01100 00100 00100 00100 00100 01110 00000 00000
+2 01110 10001 00001 00010 00100 01000 11111 00000 00000
+3 11111 00010 00100 00010 00001 10001 01110 00000 00000
+4 00010 00110 01010 10010 11111 00010 00010 00000 00000
+5 11111 10000 11110 00001 00001 10001 01110 00000 00000
+6 00110 01000 10000 11110 10001 10001 01110 00000 00000
+7 11111 00001 00010 00100 01000 01000 01000 00000 00000
+8 01110 10001 10001 01110 10001 10001 01110 00000 00000
+9 01110 10001 10001 01111 00001 00010 01100 00000 00000
+: 00000 01100 01100 00000 01100 01100 00000 00000 00000
+; 00000 01100 01100 00000 00000 01100 01100 00100 01000
+< 00010 00100 01000 10000 01000 00100 00010 00000 00000
+= 00000 00000 11111 00000 11111 00000 00000 00000 00000
+> 01000 00100 00010 00001 00010 00100 01000 00000 00000
+? 01110 10001 00001 00010 00100 00000 00100 00000 00000
+@ 01110 10001 00001 01101 10101 10101 01110 00000 00000
+A 01110 10001 10001 10001 11111 10001 10001 00000 00000
+B 11110 10001 10001 11110 10001 10001 11110 00000 00000
+C 01110 10001 10000 10000 10000 10001 01110 00000 00000
+D 11100 10010 10001 10001 10001 10010 11100 00000 00000
+E 11111 10000 10000 11110 10000 10000 11111 00000 00000
+F 11111 10000 10000 11110 10000 10000 10000 00000 00000
+G 01110 10001 10000 10111 10001 10001 01111 00000 00000
+H 10001 10001 10001 11111 10001 10001 10001 00000 00000
+I 01110 00100 00100 00100 00100 00100 01110 00000 00000
+J 00111 00010 00010 00010 00010 10010 01100 00000 00000
+K 10001 10010 10100 11000 10100 10010 10001 00000 00000
+L 10000 10000 10000 10000 10000 10000 11111 00000 00000
+M 10001 11011 10101 10101 10001 10001 10001 00000 00000
+N 10001 10001 11001 10101 10011 10001 10001 00000 00000
+O 01110 10001 10001 10001 10001 10001 01110 00000 00000
+P 11110 10001 10001 11110 10000 10000 10000 00000 00000
+Q 01110 10001 10001 10001 10101 10010 01101 00000 00000
+R 11110 10001 10001 11110 10100 10010 10001 00000 00000
+S 01111 10000 10000 01110 00001 00001 11110 00000 00000
+T 11111 00100 00100 00100 00100 00100 00100 00000 00000
+U 10001 10001 10001 10001 10001 10001 01110 00000 00000
+V 10001 10001 10001 10001 10001 01010 00100 00000 00000
+W 10001 10001 10001 10101 10101 10101 01010 00000 00000
+X 10001 10001 01010 00100 01010 10001 10001 00000 00000
+Y 10001 10001 10001 01010 00100 00100 00100 00000 00000
+Z 11111 00001 00010 00100 01000 10000 11111 00000 00000
+[ 01110 01000 01000 01000 01000 01000 01110 00000 00000
+\ 00000 10000 01000 00100 00010 00001 00000 00000 00000
+] 01110 00010 00010 00010 00010 00010 01110 00000 00000
+^ 00100 01010 10001 00000 00000 00000 00000 00000 00000
+_ 00000 00000 00000 00000 00000 00000 11111 00000 00000
+a 00000 00000 01110 00001 01111 10001 01111 00000 00000
+b 10000 10000 10110 11001 10001 10001 11110 00000 00000
+c 00000 00000 01110 10000 10000 10001 01110 00000 00000
+d 00001 00001 01101 10011 10001 10001 01111 00000 00000
+e 00000 00000 01110 10001 11111 10000 01110 00000 00000
+f 00110 01001 01000 11100 01000 01000 01000 00000 00000
+g 00000 00000 01111 10001 10001 10011 01101 00001 01110
+h 10000 10000 10110 11001 10001 10001 10001 00000 00000
+i 00100 00000 01100 00100 00100 00100 01110 00000 00000
+j 00010 00000 00110 00010 00010 00010 00010 10010 01100
+k 10000 10000 10010 10100 11000 10100 10010 00000 00000
+l 01100 00100 00100 00100 00100 00100 01110 00000 00000
+m 00000 00000 11010 10101 10101 10001 10001 00000 00000
+n 00000 00000 10110 11001 10001 10001 10001 00000 00000
+o 00000 00000 01110 10001 10001 10001 01110 00000 00000
+p 00000 00000 11110 10001 10001 10001 11110 10000 10000
+q 00000 00000 01111 10001 10001 10001 01111 00001 00001
+r 00000 00000 10110 11001 10000 10000 10000 00000 00000
+s 00000 00000 01110 10000 01110 00001 11110 00000 00000
+t 01000 01000 11100 01000 01000 01001 00110 00000 00000
+u 00000 00000 10001 10001 10001 10011 01101 00000 00000
+v 00000 00000 10001 10001 10001 01010 00100 00000 00000
+w 00000 00000 10001 10001 10101 10101 01010 00000 00000
+x 00000 00000 10001 01010 00100 01010 10001 00000 00000
+y 00000 00000 10001 10001 10001 10011 01101 00001 01110
+z 00000 00000 11111 00010 00100 01000 11111 00000 00000
+{ 00010 00100 00100 01000 00100 00100 00010 00000 00000
+| 00100 00100 00100 00100 00100 00100 00100 00000 00000
+} 01000 00100 00100 00010 00100 00100 01000 00000 00000
+~ 00000 00000 01000 10101 00010 00000 00000 00000 00000
 `

@@ -91,7 +91,7 @@ func TestIDXBad(t *testing.T) {
 func glyphDigit(c, dx, dy int) []byte {
 	img := make([]byte, 28*28)
 	g := font[rune('0'+c)]
-	for i := range 3 * glyphH {
+	for i := range 3 * glyphBase { // digits stand on the baseline
 		for j := range 3 * glyphW {
 			if g[i/3]>>(glyphW-1-j/3)&1 == 1 {
 				img[(i+dy)*28+j+dx] = 255

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"image"
+	"image/color"
 	"image/gif"
 	"image/png"
 	"io"
@@ -79,6 +80,48 @@ func Fields(net *Net) (fields, base []float64) {
 	return fields, base
 }
 
+// unitOrder returns the hidden units of layer 1 in the order the figures
+// show them: for a task of bars, the units that draw a bar alone by that
+// bar — the vertical ones left to right, then the horizontal ones top to
+// bottom — and after them the others, each by the pixel it raises most
+// above the all-off baseline, then by index.
+func unitOrder(net *Net, t Task) []int {
+	V, n1 := net.Sizes[0], net.Sizes[1]
+	fields, base := Fields(net)
+	key := make([]int, n1)
+	for j := range key {
+		best := 0
+		for i := range V {
+			if fields[j*V+i]-base[i] > fields[j*V+best]-base[best] {
+				best = i
+			}
+		}
+		key[j] = 1<<20 + best
+	}
+	if rows, cols := t.Shape(); rows == cols && barsOf(t) > 0 && rows*cols == V {
+		bar := make([]float64, V)
+		for k := range 2 * rows {
+			clear(bar)
+			drawBar(bar, rows, k)
+			for j := range n1 {
+				same := true
+				for i := range V {
+					same = same && (fields[j*V+i] > 0.5) == (bar[i] == 1)
+				}
+				if same && key[j] > k {
+					key[j] = k
+				}
+			}
+		}
+	}
+	order := make([]int, n1)
+	for j := range order {
+		order[j] = j
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(key[a], key[b]) })
+	return order
+}
+
 // Codes returns the recognition net's code for each of the images (m, V):
 // q1 (m, n1) holds q(h_j = 1 | v) for the units of layer 1, and q2 (m,) the
 // probability q(unit 0 of layer 2 = 1 | v), marginalised exactly over the
@@ -130,16 +173,7 @@ func topCode(net *Net, q []float64) float64 {
 }
 
 // shortProb formats a probability in three characters: .97, 1, 0.
-func shortProb(p float64) string {
-	switch s := fmt.Sprintf("%.2f", p); s {
-	case "1.00":
-		return "1"
-	case "0.00":
-		return "0"
-	default:
-		return s[1:]
-	}
-}
+func shortProb(p float64) string { return fmt.Sprintf("%.2f", p) }
 
 // samplesLabel formats a number of samples: 500k, 2M.
 func samplesLabel(x float64) string {
@@ -157,7 +191,7 @@ func samplesLabel(x float64) string {
 // klRange returns the log10 range of the KL axis for the given values,
 // whole decades that include the paper's 0.10 bits.
 func klRange(kl []float64) (lo, hi float64) {
-	lo, hi = -1, 1
+	lo, hi = -2, 1 // 0.01 to 10 at least: the paper's 0.10 bits inside the frame
 	for _, k := range kl {
 		if k > 0 {
 			lo = math.Min(lo, math.Floor(math.Log10(k)))
@@ -167,8 +201,8 @@ func klRange(kl []float64) (lo, hi float64) {
 	return math.Max(lo, -4), hi
 }
 
-// Size of training_curves.png.
-const curvesW, curvesH = 1000, 420
+// Size of training_curves.png, without its caption.
+const curvesW, curvesH = 1000, 410
 
 // series returns the samples seen (x) and the KL (floored at 1e-4 for the
 // log axis) and NLL of every snapshot.
@@ -184,17 +218,18 @@ func series(snaps []Snapshot, batch int) (xs, kl, nll []float64) {
 // klPanel draws the KL axes of a and the curve of the first shown points of
 // (xs, kl): the left panel of training_curves.png and of every frame of
 // bars.gif. The axis range covers every point, so that the frames of the
-// GIF share it. paper labels a line at the paper's 0.10 bits, or is "" where
-// that number, of the 4×4 bars, does not apply.
+// GIF share it, and the x axis runs to a.xmax, the run's budget. paper
+// labels a line at the paper's 0.10 bits, or is "" where that number, of
+// the 4×4 bars, does not apply.
 func (c canvas) klPanel(a plotArea, xs, kl []float64, shown int, title, ylabel, paper string) plotArea {
-	a.xmin, a.xmax = 0, math.Max(xs[len(xs)-1], 1)
+	a.xmin, a.xmax = 0, math.Max(a.xmax, math.Max(xs[len(xs)-1], 1))
 	a.ymin, a.ymax = klRange(kl)
 	a.logY = true
 	c.axes(a, title, "samples seen", ylabel, samplesLabel)
 	if paper != "" {
 		_, py := a.at(0, 0.10)
 		c.dashed(a.x0+1, a.x0+a.w, int(py), paperLine)
-		c.text(a.x0+a.w-4, int(py)-11, paper, 1, alignRight, paperLine)
+		c.text(a.x0+a.w-4, int(py)-11, paper, small, alignRight, paperLine)
 	}
 	c.curve(a, xs[:shown], kl[:shown], 2, klInk)
 	return a
@@ -209,47 +244,90 @@ func paperLabel(res *Results, label string) string {
 }
 
 // drawCurves draws training_curves.png: the exact KL on a log axis and the
-// NLL with the entropy floor, against samples seen.
+// NLL with the entropy floor, against the samples the kept candidate saw,
+// on an axis as long as the run's budget, with a caption below.
 func drawCurves(res *Results, snaps []Snapshot) image.Image {
-	c := newCanvas(curvesW, curvesH)
 	rc := &res.Recipe
 	xs, kl, nll := series(snaps, rc.Batch)
-	a := c.klPanel(plotArea{x0: 80, y0: 50, w: 380, h: 290}, xs, kl, len(kl), "KL[p_data || p_model]", "bits (log scale)", paperLabel(res, "paper: 0.10 bits"))
-	if rc.Candidates > 1 {
+	final := snaps[len(snaps)-1].Eval
+	nllArea, offScale := nllRange(nll, final.Entropy)
+	caption := curvesCaption(res, snaps, offScale)
+	c := newCanvas(curvesW, curvesH+paragraphHeight(caption, curvesW-60, small)+10)
+	budget := float64(rc.Steps * rc.Batch)
+	a := c.klPanel(plotArea{x0: 90, y0: 50, w: 380, h: 280, xmax: budget}, xs, kl, len(kl),
+		"KL[p_data || p_model]", "bits (log scale)", paperLabel(res, "paper: 0.10 bits"))
+	if rc.Candidates > 1 && !res.Interrupted {
 		// the tournament's choices, on the kept candidate's own axis
 		c.choice(a, rc.Screen*rc.Batch, fmt.Sprintf("best of %d", rc.Candidates), 0)
 		if rc.Finalists > 1 {
 			c.choice(a, rc.Screen2*rc.Batch, fmt.Sprintf("best of %d", rc.Finalists), 1)
 		}
 	}
-	final := snaps[len(snaps)-1].Eval
-	c.text(a.x0+a.w-4, a.y0+8, fmt.Sprintf("final %.4f bits", final.KL), 1, alignRight, klInk)
+	c.text(a.x0+a.w-4, a.y0+8, fmt.Sprintf("final %.4f bits", final.KL), small, alignRight, klInk)
 
-	h := final.Entropy
-	top := math.Max(h+1, math.Ceil(slices.Max(nll[min(1, len(nll)-1):])))
-	if len(nll) == 1 {
-		top = math.Max(top, nll[0])
-	}
-	b := plotArea{x0: 580, y0: 50, w: 380, h: 290, xmin: 0, xmax: a.xmax, ymin: math.Floor(h) - 0.5, ymax: top}
+	b := nllArea
+	b.x0, b.y0, b.w, b.h, b.xmax = 590, 50, 380, 280, a.xmax
 	c.axes(b, "NLL of p_data under the model", "samples seen", "bits", samplesLabel)
+	h := final.Entropy
 	_, fy := b.at(0, h)
 	c.dashed(b.x0+1, b.x0+b.w, int(fy), floorInk)
-	c.text(b.x0+b.w-4, int(fy)+5, fmt.Sprintf("floor H(p_data) = %.4f", h), 1, alignRight, floorInk)
+	c.text(b.x0+b.w-4, int(fy)+5, fmt.Sprintf("floor H(p_data) = %.4f", h), small, alignRight, floorInk)
 	c.curve(b, xs, nll, 2, nllInk)
-	c.text(b.x0+b.w-4, b.y0+8, fmt.Sprintf("final %.4f bits", final.NLL), 1, alignRight, nllInk)
-	note := "exact values by enumeration at every snapshot"
-	if !final.Exact {
-		note = fmt.Sprintf("importance-sampled estimates (%d samples per image) at every snapshot", res.ISSamples)
+	for i, y := range nll {
+		if y > b.ymax { // an arrow at the top edge says the point is above it
+			px, _ := b.at(xs[i], y)
+			c.offScale(int(px), b.y0, fmt.Sprintf("%.1f", y), nllInk)
+		}
 	}
-	if nll[0] > top {
-		note += fmt.Sprintf("; the NLL starts above the axis, at %.1f bits", nll[0])
-	}
-	if rc.Candidates > 1 {
-		note += fmt.Sprintf("; samples seen by the kept candidate (the %d candidates of the tournament saw %s in all)",
-			rc.Candidates, samplesLabel(float64(res.StepsRun*rc.Batch)))
-	}
-	c.text(curvesW/2, curvesH-22, note, 1, alignCenter, ink)
+	c.text(b.x0+b.w-4, b.y0+8, fmt.Sprintf("final %.4f bits", final.NLL), small, alignRight, nllInk)
+	c.paragraph(curvesW/2, curvesH, curvesW-60, caption, small, ink)
 	return c.paletted()
+}
+
+// nllRange returns the y range of the NLL panel: from just below the
+// entropy floor to the largest NLL after the first snapshot (the first,
+// from random weights, is often far above: it is then marked off-scale),
+// both ends on ticks.
+func nllRange(nll []float64, h float64) (a plotArea, offScale bool) {
+	top := h + 1
+	for i, y := range nll {
+		if i > 0 || len(nll) == 1 {
+			top = math.Max(top, y)
+		}
+	}
+	a.ymin, a.ymax = niceRange(math.Min(math.Floor(h*2)/2, h-0.2), top, 5)
+	return a, nll[0] > a.ymax
+}
+
+// offScale draws an arrow pointing up at the top edge y of a panel, at x,
+// labelled with the value that lies above it.
+func (c canvas) offScale(x, y int, label string, col color.RGBA) {
+	for i := range 6 {
+		c.fill(x-i/2, y+2+i, x+i/2+1, y+3+i, col)
+	}
+	c.text(x+8, y+6, label+" (off scale)", small, alignLeft, col)
+}
+
+// curvesCaption returns the caption of training_curves.png.
+func curvesCaption(res *Results, snaps []Snapshot, offScale bool) string {
+	rc, final := &res.Recipe, snaps[len(snaps)-1]
+	note := "Exact values by enumeration at every snapshot."
+	if !final.Exact {
+		note = fmt.Sprintf("Importance-sampled estimates (%d samples per image) at every snapshot.", res.ISSamples)
+	}
+	if offScale {
+		note += fmt.Sprintf(" The NLL of the random starting net, %.1f bits, lies above the right panel (arrow).", snaps[0].NLL)
+	}
+	budget := samplesLabel(float64(rc.Steps * rc.Batch))
+	if rc.Candidates > 1 {
+		note += fmt.Sprintf(" The x axes run to the run's budget of %s samples; the curves are the kept candidate's, which saw %s of them,"+
+			" the tournament's other candidates the rest (dotted lines: where the candidates were compared).",
+			budget, samplesLabel(float64(final.Step*rc.Batch)))
+	}
+	if res.Interrupted {
+		note += fmt.Sprintf(" Interrupted after %d of %d iterations.", res.StepsRun, rc.Steps)
+	}
+	return note
 }
 
 // choice marks a choice of the tournament at x samples with a dotted line
@@ -319,7 +397,7 @@ func drawImages(v []float64, t Task, title, sub string) image.Image {
 	c := newCanvas(w, h)
 	V := g.rows * g.cols
 	c.text(w/2, 8, title, 2, alignCenter, ink)
-	c.text(w/2, 27, sub, 1, alignCenter, ink)
+	c.text(w/2, 31, sub+"; units sorted by what they draw", small, alignCenter, ink)
 	for k := 0; k < samplesGrid*samplesGrid; k++ {
 		x, y := samplesCell(k, g, w)
 		c.image(x, y, v[k*V:(k+1)*V], g, grey)
@@ -345,15 +423,15 @@ func drawFields(net *Net, t Task) image.Image {
 	c := newCanvas(w, h)
 	fields, base := Fields(net)
 	V := g.rows * g.cols
-	c.text(w/2, 8, "What each hidden unit draws on its own", 2, alignCenter, ink)
-	c.text(w/2, 27, "top: p(v | h_j = 1, other hidden units off)   bottom: the same minus p(v | all hidden off)", 1, alignCenter, ink)
+	c.text(w/2, 8, "What each hidden unit draws on its own", large, alignCenter, ink)
+	c.text(w/2, 31, "top: p(v | h_j = 1, other hidden units off)   bottom: the same minus p(v | all hidden off)", small, alignCenter, ink)
 	y1, y2 := fieldTop, fieldTop+g.h()+fieldGap
 	c.text(fieldLeft-12, y1+g.h()/2-3, "p(v | h_j alone)", 1, alignRight, ink)
 	c.text(fieldLeft-12, y2+g.h()/2-3, "minus baseline", 1, alignRight, ink)
 	diff := make([]float64, V)
 	oneTop := len(net.Sizes) == 3 && net.Sizes[2] == 1
-	for j := 0; j < shown; j++ {
-		x := fieldLeft + j*(pw+fieldGap) + (pw-g.w())/2
+	for pos, j := range unitOrder(net, t)[:shown] {
+		x := fieldLeft + pos*(pw+fieldGap) + (pw-g.w())/2
 		c.text(x+g.w()/2, y1-30, fmt.Sprintf("h%d", j+1), 1, alignCenter, ink)
 		if oneTop {
 			wt := net.Links[1].GenW[j] // top unit 0 → hidden unit j
@@ -376,7 +454,8 @@ func drawFields(net *Net, t Task) image.Image {
 		notes = append(notes, fmt.Sprintf("%d of %d bars learned (a unit alone draws exactly that bar: every bar pixel p > 0.5, every other p < 0.5)",
 			barsLearned(t, net), barsOf(t)))
 	}
-	c.text(w/2, h-22, strings.Join(notes, "; "), 1, alignCenter, ink)
+	notes = append(notes, "units sorted by what they draw")
+	c.paragraph(w/2, h-30, w-40, strings.Join(notes, "; "), small, ink)
 	return c.paletted()
 }
 
@@ -417,9 +496,10 @@ func drawCodes(net *Net, t Task) image.Image {
 	if hasTop {
 		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(q2[b], q2[a]) })
 	}
+	units := unitOrder(net, t)[:rowsShown]
 	w, h := max(codeLeft+m*cell+80, 700), codeTop+g.h()+50+rowsShown*codeHeatH+50
 	c := newCanvas(w, h)
-	c.text(w/2, 8, "The recognition net's code for the images of the data", 2, alignCenter, ink)
+	c.text(w/2, 8, "The recognition net's code for the images of the data", large, alignCenter, ink)
 	above, short := "top = 1", "q(top|v)" // the unit above layer 1 whose code is shown
 	if len(net.Sizes) > 3 || len(net.Sizes) == 3 && net.Sizes[2] > 1 {
 		above, short = "unit 1 of layer 2 = 1", "q(l2 u1|v)"
@@ -428,7 +508,7 @@ func drawCodes(net *Net, t Task) image.Image {
 	if hasTop {
 		sub = "images sorted by q(" + above + " | v); " + sub
 	}
-	c.text(w/2, 27, sub, 1, alignCenter, ink)
+	c.text(w/2, 31, sub+"; units sorted by what they draw", small, alignCenter, ink)
 	y0 := codeTop
 	hy := y0 + g.h() + 40
 	c.text(codeLeft-10, y0+g.h()/2-3, "image v", 1, alignRight, ink)
@@ -441,13 +521,17 @@ func drawCodes(net *Net, t Task) image.Image {
 		if hasTop {
 			c.text(codeLeft+col*cell+cell/2, y0+g.h()+12, shortProb(q2[k]), 1, alignCenter, ink)
 		}
-		for j := 0; j < rowsShown; j++ {
+		for pos, j := range units {
 			xx := codeLeft + col*cell
-			c.fill(xx, hy+j*codeHeatH, xx+cell, hy+(j+1)*codeHeatH, grey(q1[k*n1+j]))
+			c.fill(xx, hy+pos*codeHeatH, xx+cell, hy+(pos+1)*codeHeatH, grey(q1[k*n1+j]))
 		}
 	}
-	for j := 0; j < rowsShown; j++ {
-		c.text(codeLeft-10, hy+j*codeHeatH+codeHeatH/2-3, fmt.Sprintf("h%d", j+1), 1, alignRight, ink)
+	for pos, j := range units {
+		c.text(codeLeft-10, hy+pos*codeHeatH+codeHeatH/2-3, fmt.Sprintf("h%d", j+1), small, alignRight, ink)
+	}
+	for col := 1; col < m; col++ { // the columns tie each image to its code
+		x := codeLeft + col*cell
+		c.fill(x, y0+g.h()+2, x+1, hy+rowsShown*codeHeatH, gridInk)
 	}
 	c.frame(codeLeft-1, hy-1, codeLeft+m*cell+1, hy+rowsShown*codeHeatH+1, cellInk)
 	c.colourBar(codeLeft+m*cell+14, hy, 12, rowsShown*codeHeatH, 0, 1, grey, "q")
@@ -456,85 +540,127 @@ func drawCodes(net *Net, t Task) image.Image {
 		notes = append(notes, fmt.Sprintf("the %d most probable of the %d images of the data", m, sup.Len()))
 	}
 	if rowsShown < n1 {
-		notes = append(notes, fmt.Sprintf("the first %d of %d hidden units", rowsShown, n1))
+		notes = append(notes, fmt.Sprintf("%d of %d hidden units", rowsShown, n1))
 	}
-	c.text(w/2, h-22, strings.Join(notes, "; "), 1, alignCenter, ink)
+	c.paragraph(w/2, h-24, w-40, strings.Join(notes, "; "), small, ink)
 	return c.paletted()
 }
 
 // Layout of weights.png.
 const (
-	hintonTop  = 80 // title band
-	hintonLeft = 60 // row labels
-	hintonGap  = 90 // space between the two diagrams
+	hintonTop   = 96  // title band and unit labels
+	hintonLeft  = 110 // row labels
+	hintonGap   = 14  // space between two units' diagrams
+	hintonUnits = 8   // units per row of diagrams
 )
 
-// hintonCell returns the side of one weight's cell for V visible units: 20
-// pixels, less for wide images so that a diagram stays within 640 pixels.
-func hintonCell(V int) int { return max(6, min(20, 640/V)) }
+// hintonCell returns the side of one weight's cell for images of rows ×
+// cols pixels: 12 pixels, less for large images, so that a unit's diagram
+// stays within about 64 pixels.
+func hintonCell(rows, cols int) int { return max(4, min(12, 64/max(rows, cols))) }
 
-// weightsSize returns the size of weights.png for V visible and n1 hidden units.
-func weightsSize(V, n1 int) (w, h int) {
-	cell := hintonCell(V)
-	return max(2*hintonLeft+2*V*cell+hintonGap, 700), hintonTop + n1*cell + 70
+// weightsSize returns the size of weights.png for a task's images of rows
+// × cols pixels and n hidden units shown.
+func weightsSize(rows, cols, n int) (w, h int) {
+	cell := hintonCell(rows, cols)
+	dw, dh := cols*cell+hintonGap, rows*cell+hintonGap
+	per := min(n, hintonUnits)
+	bands := (n + hintonUnits - 1) / hintonUnits
+	return max(hintonLeft+(per+1)*dw+40, 700), hintonTop + bands*(2*dh+40) + 90
 }
 
-// drawWeights draws weights.png: Hinton diagrams of the generative hidden →
-// visible weights and the transposed recognition visible → hidden weights.
+// drawWeights draws weights.png: Hinton diagrams of the weights between
+// the visible units and each hidden unit of layer 1 — its generative
+// weights onto the pixels and its recognition weights from them, each in
+// the shape of the image — and of the biases: the visible units'
+// generative biases, and each hidden unit's generative and recognition
+// bias. A square's area is proportional to |w| on one scale for all,
+// red for positive and blue for negative; a legend gives three sizes.
 func drawWeights(net *Net, t Task) image.Image {
+	rows, cols := t.Shape()
 	V, n1 := net.Sizes[0], net.Sizes[1]
-	hintonCell := hintonCell(V)
-	_, cols := t.Shape()
-	w, h := weightsSize(V, n1)
+	units := unitOrder(net, t)[:min(n1, maxUnits)]
+	cell := hintonCell(rows, cols)
+	w, h := weightsSize(rows, cols, len(units))
 	c := newCanvas(w, h)
 	lk := &net.Links[0]
-	gen := lk.GenW               // (n1, V)
-	rec := make([]float64, n1*V) // RecW (V, n1) transposed
-	for i := 0; i < V; i++ {
-		for j := 0; j < n1; j++ {
-			rec[j*V+i] = lk.RecW[i*n1+j]
+	var hidB, recB []float64 // each hidden unit's generative bias (from above) and recognition bias
+	for _, j := range units {
+		hb := 0.0
+		if len(net.Links) > 1 {
+			hb = net.Links[1].GenB[j]
+		} else {
+			hb = net.TopBias[j]
 		}
+		hidB, recB = append(hidB, hb), append(recB, lk.RecB[j])
 	}
 	scale := 0.0
-	for _, x := range gen {
-		scale = math.Max(scale, math.Abs(x))
-	}
-	for _, x := range rec {
-		scale = math.Max(scale, math.Abs(x))
-	}
-	c.text(w/2, 8, "Weights between the visible and the hidden units", 2, alignCenter, ink)
-	c.text(w/2, 27, fmt.Sprintf("Hinton diagrams: square area proportional to sqrt|w|, red positive, blue negative; largest |w| = %.2f", scale), 1, alignCenter, ink)
-	for d, m := range [][]float64{gen, rec} {
-		x0 := hintonLeft + d*(V*hintonCell+hintonGap)
-		title := []string{"generative W (hidden -> visible)", "recognition R^T (visible -> hidden)"}[d]
-		c.text(x0+V*hintonCell/2, hintonTop-30, title, 1, alignCenter, ink)
-		c.text(x0+V*hintonCell/2, hintonTop-16, "column: visible pixel, row: hidden unit", 1, alignCenter, ink)
-		c.fill(x0, hintonTop, x0+V*hintonCell, hintonTop+n1*hintonCell, grey(0.04))
-		for j := 0; j < n1; j++ {
-			if d == 0 {
-				c.text(x0-8, hintonTop+j*hintonCell+hintonCell/2-3, fmt.Sprintf("h%d", j+1), 1, alignRight, ink)
-			}
-			for i := 0; i < V; i++ {
-				x := m[j*V+i]
-				if scale == 0 || x == 0 {
-					continue
-				}
-				// area ∝ √|w|, so the side ∝ |w|^¼
-				side := int(math.Round(float64(hintonCell-2) * math.Pow(math.Abs(x)/scale, 0.25)))
-				col := signed(0.85)
-				if x < 0 {
-					col = signed(-0.85)
-				}
-				cx, cy := x0+i*hintonCell+hintonCell/2, hintonTop+j*hintonCell+hintonCell/2
-				c.fill(cx-side/2, cy-side/2, cx-side/2+side, cy-side/2+side, col)
-			}
-		}
-		c.frame(x0-1, hintonTop-1, x0+V*hintonCell+1, hintonTop+n1*hintonCell+1, cellInk)
-		for i := 0; i < V; i += cols {
-			c.text(x0+i*hintonCell+hintonCell/2, hintonTop+n1*hintonCell+8, fmt.Sprint(i+1), 1, alignCenter, ink)
+	for _, xs := range [][]float64{lk.GenW, lk.RecW, lk.GenB, hidB, recB} {
+		for _, x := range xs {
+			scale = math.Max(scale, math.Abs(x))
 		}
 	}
-	c.text(w/2, h-24, fmt.Sprintf("visible pixels numbered row by row, %d per row", cols), 1, alignCenter, ink)
+	square := func(cx, cy int, x float64) { // a Hinton square centred on (cx, cy)
+		if scale == 0 || x == 0 {
+			return
+		}
+		side := float64(cell-1) * math.Sqrt(math.Abs(x)/scale) // area ∝ |w|
+		col := signed(0.85)
+		if x < 0 {
+			col = signed(-0.85)
+		}
+		x0, y0 := float64(cx)-side/2, float64(cy)-side/2
+		c.fill(int(math.Round(x0)), int(math.Round(y0)), int(math.Round(x0+side)), int(math.Round(y0+side)), col)
+	}
+	diagram := func(x0, y0 int, weight func(i int) float64) { // one weight per pixel, in the image's shape
+		c.fill(x0, y0, x0+cols*cell, y0+rows*cell, grey(0.04))
+		for i := range V {
+			square(x0+i%cols*cell+cell/2, y0+i/cols*cell+cell/2, weight(i))
+		}
+		c.frame(x0-1, y0-1, x0+cols*cell+1, y0+rows*cell+1, cellInk)
+	}
+	c.text(w/2, 8, "Weights between the visible and the hidden units", large, alignCenter, ink)
+	c.paragraph(w/2, 31, w-40, "Hinton diagrams: square area proportional to |w|, red positive, blue negative; each unit's weights in the shape of the image", small, ink)
+	dw, dh := cols*cell+hintonGap, rows*cell+hintonGap
+	for band := 0; band*hintonUnits < len(units); band++ {
+		y := hintonTop + band*(2*dh+40)
+		for k, label := range [][2]string{{"generative", "unit -> pixels"}, {"recognition", "pixels -> unit"}, {"biases", "gen., rec."}} {
+			ly := y + k*dh + min(rows*cell, dh)/2 - 10
+			if k == 2 {
+				ly = y + 2*dh - 4
+			}
+			c.text(hintonLeft-14, ly, label[0], small, alignRight, ink)
+			c.text(hintonLeft-14, ly+12, label[1], small, alignRight, ink)
+		}
+		for pos := band * hintonUnits; pos < min(len(units), (band+1)*hintonUnits); pos++ {
+			j := units[pos]
+			x := hintonLeft + (pos%hintonUnits+1)*dw
+			c.text(x+cols*cell/2, y-16, fmt.Sprintf("h%d", j+1), small, alignCenter, ink)
+			diagram(x, y, func(i int) float64 { return lk.GenW[j*V+i] })
+			diagram(x, y+dh, func(i int) float64 { return lk.RecW[i*n1+j] })
+			c.fill(x, y+2*dh, x+2*cell+2, y+2*dh+cell, grey(0.04))
+			square(x+cell/2, y+2*dh+cell/2, hidB[pos])
+			square(x+cell+2+cell/2, y+2*dh+cell/2, recB[pos])
+		}
+	}
+	x := hintonLeft
+	c.text(x+cols*cell/2, hintonTop-16, "visible bias", small, alignCenter, ink)
+	diagram(x, hintonTop, func(i int) float64 { return lk.GenB[i] })
+	ly := h - 60
+	c.text(hintonLeft-14, ly+2, "scale:", small, alignRight, ink)
+	lx := hintonLeft
+	for _, f := range []float64{1, 0.25, 1.0 / 16} {
+		c.fill(lx, ly-2, lx+cell, ly+cell-2, grey(0.04))
+		square(lx+cell/2, ly-2+cell/2, f*scale)
+		label := "|w| = " + trimFloat(f*scale)
+		c.text(lx+cell+6, ly+2, label, small, alignLeft, ink)
+		lx += cell + 18 + textWidth(label, small)
+	}
+	if len(units) < n1 {
+		c.text(w/2, h-28, fmt.Sprintf("%d of %d hidden units, sorted by what they draw", len(units), n1), small, alignCenter, ink)
+	} else {
+		c.text(w/2, h-28, "units sorted by what they draw", small, alignCenter, ink)
+	}
 	return c.paletted()
 }
 

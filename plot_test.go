@@ -38,15 +38,16 @@ func TestFigureFiles(t *testing.T) {
 	if err := writeRun(dir, res, run, 8, never); err != nil {
 		t.Fatal(err)
 	}
+	ww, wh := weightsSize(4, 4, 8)
 	for _, tc := range []struct {
 		name string
 		w, h int
 	}{
-		{curvesFile, 1000, 420},
+		{curvesFile, curvesW, curvesH + paragraphHeight(curvesCaption(res, run.Snapshots, true), curvesW-60, small) + 10},
 		{samplesFile, 402, 426},
 		{fieldsFile, 908, 272},
 		{codesFile, 1090, 360},
-		{weightsFile, 850, 310},
+		{weightsFile, ww, wh},
 	} {
 		b, err := os.ReadFile(filepath.Join(dir, tc.name))
 		if err != nil {
