@@ -351,9 +351,9 @@ func (c canvas) colourBar(x, y, w, h int, lo, hi float64, colour func(float64) c
 	for _, t := range []float64{0, 0.5, 1} {
 		yy := y + int(math.Round((1-t)*float64(h-1)))
 		c.fill(x+w, yy, x+w+4, yy+1, ink)
-		c.text(x+w+7, yy-3, trimFloat(lo+(hi-lo)*t), 1, alignLeft, ink)
+		c.text(x+w+7, yy-3, trimFloat(lo+(hi-lo)*t), small, alignLeft, ink)
 	}
-	c.text(x+w/2, y-16, label, 1, alignCenter, ink)
+	c.text(x+w/2, y-16, label, small, alignCenter, ink)
 }
 
 // trimFloat formats x briefly for a tick label: 0.5, 10, 1e-03.

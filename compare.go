@@ -164,10 +164,10 @@ func drawComparison(ms []*method) image.Image {
 		c.curve(a, m.samples, mid, 2, ink)
 		y := a.y0 + 10 + 18*k
 		c.fill(a.x0+a.w+30, y+2, a.x0+a.w+50, y+5, ink)
-		c.text(a.x0+a.w+58, y, fmt.Sprintf("%s  %.3f", m.name, mid[len(mid)-1]), 1, alignLeft, ink)
+		c.text(a.x0+a.w+58, y, fmt.Sprintf("%s  %.3f", m.name, mid[len(mid)-1]), small, alignLeft, ink)
 	}
-	c.text(a.x0+a.w+30, a.y0-16, "method  final median KL", 1, alignLeft, ink)
-	c.text(compareW/2, compareH-22, "lines: median of the seeds; pale bands: lowest to highest seed; samples seen by the kept net", 1, alignCenter, ink)
+	c.text(a.x0+a.w+30, a.y0-16, "method  final median KL", small, alignLeft, ink)
+	c.text(compareW/2, compareH-22, "lines: median of the seeds; pale bands: lowest to highest seed; samples seen by the kept net", small, alignCenter, ink)
 	return c.paletted()
 }
 

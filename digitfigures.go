@@ -50,15 +50,15 @@ func bytesToFloats(b []byte, scale float64) []float64 {
 func drawDigitData(d *digitData) image.Image {
 	o := d.Originals
 	big := grid{o.Rows, o.Cols, 2}
-	small := grid{digitSide, digitSide, big.h() / digitSide}
-	pair := big.w() + 6 + small.w() + 18
+	reduced := grid{digitSide, digitSide, big.h() / digitSide}
+	pair := big.w() + 6 + reduced.w() + 18
 	w, h := digitLeft+digitExamples*pair+10, digitTop+classes*(big.h()+10)+10
 	c := newCanvas(w, h)
-	c.text(w/2, 10, "MNIST training digits (28x28 grey) and their 8x8 binary reductions", 2, alignCenter, ink)
-	c.text(w/2, 32, "ink box stretched to the frame, area-averaged, on at mean ink >= 0.3", 1, alignCenter, ink)
+	c.text(w/2, 10, "MNIST training digits (28x28 grey) and their 8x8 binary reductions", large, alignCenter, ink)
+	c.text(w/2, 32, "ink box stretched to the frame, area-averaged, on at mean ink >= 0.3", small, alignCenter, ink)
 	for cl := range classes {
 		y := digitTop + cl*(big.h()+10)
-		c.text(digitLeft-12, y+big.h()/2-3, fmt.Sprintf("class %d", cl), 1, alignRight, ink)
+		c.text(digitLeft-12, y+big.h()/2-3, fmt.Sprintf("class %d", cl), small, alignRight, ink)
 		shown := 0
 		for k := 0; k < o.Len() && shown < digitExamples; k++ {
 			if int(o.Labels[k]) != cl {
@@ -66,7 +66,7 @@ func drawDigitData(d *digitData) image.Image {
 			}
 			x := digitLeft + shown*pair
 			c.image(x, y, bytesToFloats(o.Image(k), 255), big, grey)
-			c.image(x+big.w()+6, y, bytesToFloats(d.Train.Image(k), 1), small, grey)
+			c.image(x+big.w()+6, y, bytesToFloats(d.Train.Image(k), 1), reduced, grey)
 			shown++
 		}
 	}
@@ -80,8 +80,8 @@ func drawDigitFantasies(nets []*Net) image.Image {
 	step := g.w() + 8
 	w, h := digitLeft+digitFantasies*step+10, digitTop+len(nets)*step+10
 	c := newCanvas(w, h)
-	c.text(w/2, 10, "Fantasies of the class machines and the shared one", 2, alignCenter, ink)
-	c.text(w/2, 32, "ancestral samples of the generative nets, top -> visible", 1, alignCenter, ink)
+	c.text(w/2, 10, "Fantasies of the class machines and the shared one", large, alignCenter, ink)
+	c.text(w/2, 32, "ancestral samples of the generative nets, top -> visible", small, alignCenter, ink)
 	V := digitSide * digitSide
 	for i, net := range nets {
 		label := fmt.Sprintf("class %d", i)
@@ -89,7 +89,7 @@ func drawDigitFantasies(nets []*Net) image.Image {
 			label = "shared"
 		}
 		y := digitTop + i*step
-		c.text(digitLeft-12, y+g.h()/2-3, label, 1, alignRight, ink)
+		c.text(digitLeft-12, y+g.h()/2-3, label, small, alignRight, ink)
 		v := Fantasies(net, digitFantasies, rand.New(rand.NewPCG(fantasySeed, uint64(i))))
 		for k := range digitFantasies {
 			c.image(digitLeft+k*step, y, v[k*V:(k+1)*V], g, grey)
@@ -104,11 +104,11 @@ func drawConfusion(r *DigitsResults) image.Image {
 	const cell = 44
 	w, h := digitLeft+classes*cell+40, digitTop+40+classes*cell+30
 	c := newCanvas(w, h)
-	c.text(w/2, 10, "Confusion of the ten machines", 2, alignCenter, ink)
-	c.text(w/2, 32, fmt.Sprintf("%d %s images, error %.2f%%; rows: true class, columns: guess", r.Images, r.Settings.Split, 100*r.ErrorRate), 1, alignCenter, ink)
+	c.text(w/2, 10, "Confusion of the ten machines", large, alignCenter, ink)
+	c.text(w/2, 32, fmt.Sprintf("%d %s images, error %.2f%%; rows: true class, columns: guess", r.Images, r.Settings.Split, 100*r.ErrorRate), small, alignCenter, ink)
 	top := digitTop + 30
 	for g := range classes {
-		c.text(digitLeft+g*cell+cell/2, top-14, fmt.Sprint(g), 1, alignCenter, ink)
+		c.text(digitLeft+g*cell+cell/2, top-14, fmt.Sprint(g), small, alignCenter, ink)
 	}
 	for t, row := range r.Confusion {
 		total := 0
@@ -116,7 +116,7 @@ func drawConfusion(r *DigitsResults) image.Image {
 			total += n
 		}
 		y := top + t*cell
-		c.text(digitLeft-10, y+cell/2-3, fmt.Sprint(t), 1, alignRight, ink)
+		c.text(digitLeft-10, y+cell/2-3, fmt.Sprint(t), small, alignRight, ink)
 		for g, n := range row {
 			x := digitLeft + g*cell
 			f := float64(n) / float64(max(total, 1))
@@ -127,11 +127,11 @@ func drawConfusion(r *DigitsResults) image.Image {
 				if math.Sqrt(f) > 0.5 {
 					col = white
 				}
-				c.text(x+cell/2, y+cell/2-3, fmt.Sprint(n), 1, alignCenter, col)
+				c.text(x+cell/2, y+cell/2-3, fmt.Sprint(n), small, alignCenter, col)
 			}
 		}
 	}
-	c.text(digitLeft+classes*cell/2, top+classes*cell+10, "shade: square root of the fraction of the row", 1, alignCenter, ink)
+	c.text(digitLeft+classes*cell/2, top+classes*cell+10, "shade: square root of the fraction of the row", small, alignCenter, ink)
 	return c.paletted()
 }
 
@@ -168,6 +168,6 @@ func drawLengths(run *digitRun, labels []byte) image.Image {
 		}
 		c.fill(int(x)-1, int(y)-1, int(x)+1, int(y)+1, col)
 	}
-	c.text(a.x0+a.w/2, a.y0+a.h+40, "blue: classified right; red: wrong (below the diagonal)", 1, alignCenter, ink)
+	c.text(a.x0+a.w/2, a.y0+a.h+40, "blue: classified right; red: wrong (below the diagonal)", small, alignCenter, ink)
 	return c.paletted()
 }

@@ -592,10 +592,10 @@ func writeDigits(dir string, d *digitData, run *digitRun, stop func() bool) erro
 		}
 	}
 	files = append(files, digitFigures(d, run)...)
-	return writeOutputs(dir, files, stop, func(written []string, stopped bool) outFile {
+	return writeOutputs(dir, files, stop, func(written []string, stopped bool) []outFile {
 		r := run.Result
 		r.Files, r.Interrupted = written, r.Interrupted || stopped
-		return outFile{name: resultsFile, write: func(w io.Writer) error { return encodeJSON(w, r) }}
+		return []outFile{{name: resultsFile, write: func(w io.Writer) error { return encodeJSON(w, r) }}}
 	})
 }
 

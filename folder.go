@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -112,18 +113,19 @@ func removeTemporaries(dir string) {
 	os.Remove(filepath.Join(dir, lockFile))
 }
 
-// writeOutputs writes files into dir, each atomically, then the manifest
-// that manifest returns for the names written and whether a stop came: the
-// manifest is written last, and an earlier run's is removed first, so that
-// a folder whose writing failed part-way has none. Figures are skipped
-// once stop returns true.
-func writeOutputs(dir string, files []outFile, stop func() bool, manifest func(written []string, stopped bool) outFile) error {
+// writeOutputs writes files into dir, each atomically, then the files
+// that last returns for the names written and whether a stop came, in
+// order: the last of them is the manifest (results.json), and an earlier
+// run's manifest is removed first, so that a folder whose writing failed
+// part-way has none. Figures are skipped once stop returns true.
+func writeOutputs(dir string, files []outFile, stop func() bool, last func(written []string, stopped bool) []outFile) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return folderError(dir, err)
 	}
-	last := manifest(nil, false)
-	if err := os.Remove(filepath.Join(dir, last.name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("cannot replace %s: %w", filepath.Join(dir, last.name), err)
+	ends := last(nil, false)
+	manifest := filepath.Join(dir, ends[len(ends)-1].name)
+	if err := os.Remove(manifest); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("cannot replace %s: %w", manifest, err)
 	}
 	var written []string
 	for _, f := range files {
@@ -135,8 +137,22 @@ func writeOutputs(dir string, files []outFile, stop func() bool, manifest func(w
 		}
 		written = append(written, f.name)
 	}
-	last = manifest(append(written, last.name), stop())
-	return writeAtomic(filepath.Join(dir, last.name), last.write)
+	stopped := stop()
+	all := slices.Clone(written)
+	for _, f := range ends {
+		if !f.figure || !stopped {
+			all = append(all, f.name)
+		}
+	}
+	for _, f := range last(all, stopped) {
+		if f.figure && stopped {
+			continue
+		}
+		if err := writeAtomic(filepath.Join(dir, f.name), f.write); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // writeAtomic writes a file through write into a temporary file in the same

@@ -89,6 +89,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -638,7 +639,9 @@ func runOne(cfg *config, stop *atomic.Bool) (bool, error) {
 		}
 		res = newResults(t, run)
 		fmt.Print(res.table())
+		p.line(fmt.Sprintf("seed %d  writing the outputs and drawing the figures into %s", cfg.seed, cfg.out))
 		err = writeRun(cfg.out, res, run, cfg.fps, stopAfter(stop, run.Interrupted))
+		p.done()
 	}
 	if err != nil {
 		return false, err
@@ -689,6 +692,11 @@ func runSeeds(cfg *config, stop *atomic.Bool) (bool, error) {
 	if err := writeAtomic(filepath.Join(cfg.out, summaryFile), func(w io.Writer) error { return encodeJSON(w, sum) }); err != nil {
 		return false, err
 	}
+	if rep := summaryReport(sum); cfg.rbm == nil {
+		if err := writeAtomic(filepath.Join(cfg.out, rep.name), rep.write); err != nil {
+			return false, err
+		}
+	}
 	if err := errors.Join(errs...); err != nil {
 		return false, fmt.Errorf("%d of %d seeds failed; the first: %w", len(sum.Failed), len(cfg.seeds), err)
 	}
@@ -733,7 +741,16 @@ func writeRun(dir string, res *Results, run *Run, fps int, stop func() bool) err
 		{name: modelFile, write: func(w io.Writer) error { return encodeJSON(w, run.Final().Net) }},
 		{name: snapshotsFile, write: func(w io.Writer) error { return encodeJSON(w, saved) }},
 	}
-	return writeOutputs(dir, append(files, figures(res, run.Snapshots, fps)...), stop, res.manifest)
+	figs := figures(res, run.Snapshots, fps)
+	return writeOutputs(dir, append(files, figs...), stop, func(written []string, stopped bool) []outFile {
+		var drawn []string
+		for _, f := range figs {
+			if slices.Contains(written, f.name) {
+				drawn = append(drawn, f.name)
+			}
+		}
+		return []outFile{runReport(dir, res, run.Snapshots, drawn), res.manifest(written, stopped)}
+	})
 }
 
 // manifest returns results.json as the last file of a run that wrote the
@@ -779,6 +796,7 @@ type progress struct {
 	w     io.Writer
 	tty   bool
 	quiet bool
+	width int // columns of the terminal
 	last  time.Time
 	shown bool
 }
@@ -786,25 +804,51 @@ type progress struct {
 // newProgress returns a progress line on f.
 func newProgress(f *os.File, quiet bool) *progress {
 	st, err := f.Stat()
-	return &progress{w: f, quiet: quiet, tty: err == nil && st.Mode()&os.ModeCharDevice != 0}
-}
-
-// report shows one training progress report.
-func (p *progress) report(r Progress) {
-	eta := float64(r.Total-r.Done) / r.ItersPerSecond
-	cand := ""
-	if r.Candidates > 1 {
-		cand = fmt.Sprintf("  candidate %d/%d", r.Candidate, r.Candidates)
+	width, werr := strconv.Atoi(os.Getenv("COLUMNS"))
+	if werr != nil || width < 20 {
+		width = 80
 	}
-	p.line(fmt.Sprintf("seed %d  step %d/%d%s  samples %d  KL %.4f bits  %.2fM it/s  ETA %.1fs",
-		r.Seed, r.Done, r.Total, cand, r.Samples, r.KL, r.ItersPerSecond/1e6, eta))
+	return &progress{w: f, quiet: quiet, width: width, tty: err == nil && st.Mode()&os.ModeCharDevice != 0}
 }
 
-// line shows s as the current progress line.
+// report shows one training progress report, for example
+//
+//	seed 2  candidate 3/4  training  1.21M/2M  KL 0.0312  1.9M it/s  0.4 s left
+func (p *progress) report(r Progress) {
+	s := fmt.Sprintf("seed %d  ", r.Seed)
+	if r.Candidates > 1 {
+		s += fmt.Sprintf("candidate %d/%d  ", r.Candidate, r.Candidates)
+	}
+	s += fmt.Sprintf("%s  %s/%s", r.Phase, count(float64(r.Done)), count(float64(r.Total)))
+	if !math.IsNaN(r.KL) {
+		s += fmt.Sprintf("  KL %.4f", r.KL)
+	}
+	if r.ItersPerSecond > 0 {
+		s += fmt.Sprintf("  %s it/s  %.1f s left", count(r.ItersPerSecond), float64(r.Total-r.Done)/r.ItersPerSecond)
+	}
+	p.line(s)
+}
+
+// count formats n briefly: 950, 12.5k, 1.21M.
+func count(n float64) string {
+	switch {
+	case n >= 1e6:
+		return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", n/1e6), "0"), ".") + "M"
+	case n >= 1e3:
+		return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.1f", n/1e3), "0"), ".") + "k"
+	}
+	return fmt.Sprintf("%.0f", n)
+}
+
+// line shows s as the current progress line, cut to the terminal's width
+// (COLUMNS, or 80) so that it never wraps and leaves a fragment behind.
 func (p *progress) line(s string) {
 	switch {
 	case p.quiet:
 	case p.tty:
+		if r := []rune(s); len(r) > p.width-1 {
+			s = string(r[:p.width-1])
+		}
 		fmt.Fprintf(p.w, "\r%s\x1b[K", s)
 		p.shown = true
 	case time.Since(p.last) >= 5*time.Second:

@@ -400,12 +400,17 @@ func (r *Results) recipeRows(t *mdTable) {
 	if r.Interrupted {
 		iters += fmt.Sprintf(" of %d (interrupted)", rc.Steps)
 	}
-	if r.Winner != nil {
-		iters += fmt.Sprintf(" (tournament: %d candidates × %d", len(r.Candidates), rc.Screen)
+	switch finalists := r.finalists(); {
+	case r.Winner == nil:
+	case len(r.Candidates) < rc.Candidates || (rc.Finalists > 1 && finalists < rc.Finalists):
+		iters += fmt.Sprintf(" (tournament of %d candidates stopped after %d were screened; candidate %d of %d kept)",
+			rc.Candidates, len(r.Candidates), *r.Winner+1, rc.Candidates)
+	default:
+		iters += fmt.Sprintf(" (tournament: %d candidates × %d", rc.Candidates, rc.Screen)
 		if rc.Finalists > 1 {
 			iters += fmt.Sprintf(", best %d to %d", rc.Finalists, rc.Screen2)
 		}
-		iters += fmt.Sprintf("; candidate %d kept)", *r.Winner)
+		iters += fmt.Sprintf("; candidate %d of %d kept)", *r.Winner+1, rc.Candidates)
 	}
 	t.row("Wake-sleep iterations", iters)
 	if rc.Rule != "ws" {
@@ -454,6 +459,17 @@ func (r *Results) evalRows(t *mdTable) {
 		t.row("Shift direction coded by a top unit", fmt.Sprintf("%.3f (0.5 chance, 1 perfect)", *r.Direction))
 	}
 	t.row("Initial KL (random init)", fmt.Sprintf("%.4f bits", r.InitialKL))
+}
+
+// finalists returns how many candidates reached the second choice.
+func (r *Results) finalists() int {
+	n := 0
+	for _, c := range r.Candidates {
+		if c.Finalist {
+			n++
+		}
+	}
+	return n
 }
 
 // barsOf returns how many bars a task made of bars has.

@@ -340,7 +340,7 @@ func (c canvas) choice(a plotArea, x int, label string, i int) {
 	for y := a.y0 + 1; y < a.y0+a.h; y += 6 {
 		c.fill(int(px), y, int(px)+1, y+3, ink)
 	}
-	c.text(int(px)+4, a.y0+a.h-34+12*i, label, 1, alignLeft, ink)
+	c.text(int(px)+4, a.y0+a.h-34+12*i, label, small, alignLeft, ink)
 }
 
 // grid is how the images of a task are drawn: rows×cols pixels, each a
@@ -396,8 +396,8 @@ func drawImages(v []float64, t Task, title, sub string) image.Image {
 	g, w, h := samplesLayout(t)
 	c := newCanvas(w, h)
 	V := g.rows * g.cols
-	c.text(w/2, 8, title, 2, alignCenter, ink)
-	c.text(w/2, 31, sub+"; units sorted by what they draw", small, alignCenter, ink)
+	c.text(w/2, 8, title, large, alignCenter, ink)
+	c.text(w/2, 31, sub, small, alignCenter, ink)
 	for k := 0; k < samplesGrid*samplesGrid; k++ {
 		x, y := samplesCell(k, g, w)
 		c.image(x, y, v[k*V:(k+1)*V], g, grey)
@@ -426,16 +426,16 @@ func drawFields(net *Net, t Task) image.Image {
 	c.text(w/2, 8, "What each hidden unit draws on its own", large, alignCenter, ink)
 	c.text(w/2, 31, "top: p(v | h_j = 1, other hidden units off)   bottom: the same minus p(v | all hidden off)", small, alignCenter, ink)
 	y1, y2 := fieldTop, fieldTop+g.h()+fieldGap
-	c.text(fieldLeft-12, y1+g.h()/2-3, "p(v | h_j alone)", 1, alignRight, ink)
-	c.text(fieldLeft-12, y2+g.h()/2-3, "minus baseline", 1, alignRight, ink)
+	c.text(fieldLeft-12, y1+g.h()/2-3, "p(v | h_j alone)", small, alignRight, ink)
+	c.text(fieldLeft-12, y2+g.h()/2-3, "minus baseline", small, alignRight, ink)
 	diff := make([]float64, V)
 	oneTop := len(net.Sizes) == 3 && net.Sizes[2] == 1
 	for pos, j := range unitOrder(net, t)[:shown] {
 		x := fieldLeft + pos*(pw+fieldGap) + (pw-g.w())/2
-		c.text(x+g.w()/2, y1-30, fmt.Sprintf("h%d", j+1), 1, alignCenter, ink)
+		c.text(x+g.w()/2, y1-30, fmt.Sprintf("h%d", j+1), small, alignCenter, ink)
 		if oneTop {
 			wt := net.Links[1].GenW[j] // top unit 0 → hidden unit j
-			c.text(x+g.w()/2, y1-17, fmt.Sprintf("w_top %+.1f", wt), 1, alignCenter, ink)
+			c.text(x+g.w()/2, y1-17, fmt.Sprintf("w_top %+.1f", wt), small, alignCenter, ink)
 		}
 		c.image(x, y1, fields[j*V:(j+1)*V], g, grey)
 		for i := range diff {
@@ -511,15 +511,15 @@ func drawCodes(net *Net, t Task) image.Image {
 	c.text(w/2, 31, sub+"; units sorted by what they draw", small, alignCenter, ink)
 	y0 := codeTop
 	hy := y0 + g.h() + 40
-	c.text(codeLeft-10, y0+g.h()/2-3, "image v", 1, alignRight, ink)
+	c.text(codeLeft-10, y0+g.h()/2-3, "image v", small, alignRight, ink)
 	if hasTop {
-		c.text(codeLeft-10, y0+g.h()+12, short, 1, alignRight, ink)
+		c.text(codeLeft-10, y0+g.h()+12, short, small, alignRight, ink)
 	}
 	for col, k := range order {
 		x := codeLeft + col*cell + (cell-g.w())/2
 		c.image(x, y0, sup.Image(drawn[k]), g, grey)
 		if hasTop {
-			c.text(codeLeft+col*cell+cell/2, y0+g.h()+12, shortProb(q2[k]), 1, alignCenter, ink)
+			c.text(codeLeft+col*cell+cell/2, y0+g.h()+12, shortProb(q2[k]), small, alignCenter, ink)
 		}
 		for pos, j := range units {
 			xx := codeLeft + col*cell
@@ -712,23 +712,23 @@ func drawAnimation(res *Results, snaps []Snapshot, fps int) *gif.GIF {
 	for _, f := range frameIndices(len(snaps), maxFrames) {
 		sn := snaps[f]
 		c := newCanvas(w, h)
-		c.klPanel(plotArea{x0: 70, y0: 60, w: 250, h: 200}, xs, kl, f+1, "KL (bits)", "bits (log)", paperLabel(res, "paper 0.10"))
+		c.klPanel(plotArea{x0: 70, y0: 60, w: 250, h: 200}, xs, kl, f+1, "", "KL, bits (log)", paperLabel(res, "paper 0.10"))
 		est := ""
 		if !sn.Exact {
 			est = " (estimated)"
 		}
-		c.text(w/2, 8, fmt.Sprintf("Wake-sleep on the %s: %s samples, KL %.3f bits%s", res.Task, samplesLabel(xs[f]), sn.KL, est), 2, alignCenter, ink)
+		c.text(w/2, 8, fmt.Sprintf("Wake-sleep on the %s: %s samples, KL %.3f bits%s", res.Task, samplesLabel(xs[f]), sn.KL, est), large, alignCenter, ink)
 		v := Fantasies(sn.Net, gifFantasies, rand.New(rand.NewPCG(fantasySeed, uint64(f))))
 		fy := 50
-		c.text(gifLeft+4*(fg.w()+6), fy-14, "fantasies", 1, alignCenter, ink)
+		c.text(gifLeft+4*(fg.w()+6), fy-14, "fantasies", small, alignCenter, ink)
 		for k := 0; k < gifFantasies; k++ {
 			c.image(gifLeft+k%8*(fg.w()+6), fy+k/8*(fg.h()+6), v[k*V:(k+1)*V], fg, grey)
 		}
 		fields, _ := Fields(sn.Net)
 		hy := fy + 4*(fg.h()+6) + 30
-		c.text(gifLeft+4*(fg.w()+6), hy-14, "what each hidden unit draws alone", 1, alignCenter, ink)
-		for j := 0; j < min(sn.Net.Sizes[1], gifFields); j++ {
-			c.image(gifLeft+j%8*(hg.w()+8), hy+j/8*(hg.h()+8), fields[j*V:(j+1)*V], hg, grey)
+		c.text(gifLeft+4*(fg.w()+6), hy-14, "what each hidden unit draws alone", small, alignCenter, ink)
+		for pos, j := range unitOrder(sn.Net, res.Data)[:min(sn.Net.Sizes[1], gifFields)] {
+			c.image(gifLeft+pos%8*(hg.w()+8), hy+pos/8*(hg.h()+8), fields[j*V:(j+1)*V], hg, grey)
 		}
 		anim.Image = append(anim.Image, c.paletted())
 		anim.Delay = append(anim.Delay, delay)

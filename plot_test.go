@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -238,4 +239,57 @@ func encodePNG(img image.Image) []byte {
 		panic("encodePNG: " + err.Error())
 	}
 	return b.Bytes()
+}
+
+// TestReportInChromium writes a run's report.html and loads it in headless
+// Chromium (skipped where Debian's chromium is not installed): Chromium must
+// take its screenshot, log no resource that failed to load, and the page
+// must show the figures — a tall screenshot with much that is not white.
+func TestReportInChromium(t *testing.T) {
+	browser, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Skip("no chromium: apt-get install chromium to run this test")
+	}
+	dir := savedRun(t)
+	page, err := os.ReadFile(filepath.Join(dir, reportFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(page), `src="data:image/`); n != 6 {
+		t.Errorf("report.html embeds %d figures, want 6", n)
+	}
+	shot := filepath.Join(t.TempDir(), "shot.png")
+	cmd := exec.Command(browser, "--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+		"--window-size=1200,5000", "--screenshot="+shot, "--enable-logging=stderr", "--v=0",
+		"file://"+filepath.Join(dir, reportFile))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("chromium: %v\n%s", err, out)
+	}
+	for _, bad := range []string{"Failed to load resource", "net::ERR_", "Not allowed to load local resource"} {
+		if strings.Contains(string(out), bad) {
+			t.Errorf("chromium logged %q:\n%s", bad, out)
+		}
+	}
+	f, err := os.Open(shot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := img.Bounds()
+	inked := 0
+	for y := b.Min.Y; y < b.Max.Y; y += 4 {
+		for x := b.Min.X; x < b.Max.X; x += 4 {
+			if r, g, bl, _ := img.At(x, y).RGBA(); r < 0xf000 || g < 0xf000 || bl < 0xf000 {
+				inked++
+			}
+		}
+	}
+	if frac := float64(inked) / float64(b.Dx()/4*b.Dy()/4); frac < 0.05 {
+		t.Errorf("the screenshot is %.1f%% ink: the figures did not show", 100*frac)
+	}
 }

@@ -6,6 +6,8 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -343,7 +345,10 @@ func writeRBMRun(dir string, res *Results, run *rbmRun, stop func() bool) error 
 			return png.Encode(w, drawImages(v, res.Data, "64 fantasies of the trained RBM", fmt.Sprintf("(%d steps of Gibbs sampling from random hidden states)", rbmGibbsSteps)))
 		}},
 	}
-	return writeOutputs(dir, files, stop, res.manifest)
+	return writeOutputs(dir, files, stop, func(written []string, stopped bool) []outFile {
+		drawn := slices.DeleteFunc(slices.Clone(written), func(n string) bool { return !strings.HasSuffix(n, ".png") })
+		return []outFile{runReport(dir, res, run.Snapshots, drawn), res.manifest(written, stopped)}
+	})
 }
 
 // rbmModelFile is the name of an RBM's model file; rbmGibbsSteps the Gibbs

@@ -308,10 +308,10 @@ func fewestSpacing(steps int) int { return (steps + maxSnapshots - 1) / maxSnaps
 // Progress is what a run reports a few times a second while it trains.
 type Progress struct {
 	Seed           uint64
+	Phase          string  // "training", "scoring" (a tournament's choice) or "evaluating" (a snapshot)
 	Candidate      int     // candidate now training, from 1
 	Candidates     int     // of how many
 	Done, Total    int     // iterations run and planned in all
-	Samples        int     // images seen in wake phases so far: Done × Batch
 	KL             float64 // latest snapshot's KL, in bits
 	ItersPerSecond float64
 }
@@ -641,6 +641,7 @@ func (tr *training) final() error {
 // score returns the mean exact log₂-likelihood of the screening images
 // under candidate c's net, and its KL, which is reported but never used.
 func (tr *training) score(c *candidate) (float64, float64) {
+	tr.report(c, "scoring")
 	tr.ev.LogMarginals(c.m.Net)
 	return tr.ev.LogLikelihood(tr.counts) / float64(tr.Recipe.ScreenImages) / math.Ln2, tr.ev.KL()
 }
@@ -679,7 +680,7 @@ func (tr *training) advance(c *candidate, end int) error {
 				return err
 			}
 		}
-		tr.report(c)
+		tr.report(c, "training")
 	}
 	return nil
 }
@@ -687,6 +688,7 @@ func (tr *training) advance(c *candidate, end int) error {
 // snapshot evaluates candidate c's net exactly and keeps it with a copy of
 // the net.
 func (tr *training) snapshot(c *candidate) error {
+	tr.report(c, "evaluating")
 	net := c.m.Net
 	e := tr.ev.Evaluate(net)
 	if math.IsNaN(e.KL) || math.IsInf(e.KL, 0) {
@@ -707,15 +709,15 @@ func barsLearned(t Task, net *Net) int {
 	return 0
 }
 
-// report calls Report if it is time to.
-func (tr *training) report(c *candidate) {
+// report calls Report if it is time to, saying that c is in the phase.
+func (tr *training) report(c *candidate, phase string) {
 	now := time.Now()
 	if tr.Report == nil || now.Sub(tr.lastReport) < tr.ReportEvery {
 		return
 	}
 	tr.lastReport = now
 	done := tr.run.StepsRun
-	tr.Report(Progress{Seed: tr.seed, Candidate: c.index + 1, Candidates: tr.Recipe.Candidates,
-		Done: done, Total: tr.Recipe.Steps, Samples: done * tr.Recipe.Batch, KL: tr.lastKL,
+	tr.Report(Progress{Seed: tr.seed, Phase: phase, Candidate: c.index + 1, Candidates: tr.Recipe.Candidates,
+		Done: done, Total: tr.Recipe.Steps, KL: tr.lastKL,
 		ItersPerSecond: float64(done) / now.Sub(tr.begin).Seconds()})
 }
