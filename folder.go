@@ -32,7 +32,8 @@ type outFile struct {
 // folder is an output folder held by a run.
 type folder struct {
 	dir     string
-	created bool // the run made the folder, and removes it if it writes nothing
+	created bool     // the run made the folder, and removes it if it writes nothing
+	before  []string // what the folder held when the run began
 }
 
 // openFolder creates dir if it is not there and takes its lock. A folder
@@ -43,6 +44,13 @@ func openFolder(dir string) (*folder, error) {
 	f := &folder{dir: dir, created: errors.Is(statErr, fs.ErrNotExist)}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, folderError(dir, err)
+	}
+	if entries, err := os.ReadDir(dir); err == nil {
+		for _, e := range entries {
+			if e.Name() != lockFile && !strings.HasPrefix(e.Name(), ".") {
+				f.before = append(f.before, e.Name())
+			}
+		}
 	}
 	path := filepath.Join(dir, lockFile)
 	for range 2 {
@@ -89,6 +97,26 @@ func folderError(dir string, err error) error {
 		return fmt.Errorf("cannot create the output folder %q: a file of that name is in the way", dir)
 	}
 	return fmt.Errorf("cannot create the output folder %q: %w", dir, err)
+}
+
+// warnStale says on w which of the entries the folder held when the run
+// began this run did not write (written names files and folders at its
+// top): outputs of an earlier run, left in place and not this run's.
+func (f *folder) warnStale(w io.Writer, written []string) {
+	var stale []string
+	for _, name := range f.before {
+		if !slices.Contains(written, name) {
+			stale = append(stale, name)
+		}
+	}
+	if len(stale) == 0 {
+		return
+	}
+	if len(stale) > 6 {
+		stale = append(stale[:6], fmt.Sprintf("and %d more", len(stale)-6))
+	}
+	fmt.Fprintf(w, "helmholtz: note: %q also holds what an earlier run left there, which this run did not write: %s\n",
+		f.dir, strings.Join(stale, ", "))
 }
 
 // release gives up the lock and, when the run wrote nothing (ok false) into

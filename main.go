@@ -72,6 +72,7 @@
 //	recognition_codes.png the recognition net's code for the 30 support images
 //	weights.png           Hinton diagrams of both nets
 //	bars.gif              training as an animation
+//	report.html           all of it on one page, for a browser
 //
 // With -seeds each seed writes these into out/seed-N/, and the summary goes
 // to out/summary.json and stdout. An RBM run (-model rbm) writes
@@ -647,6 +648,7 @@ func runOne(cfg *config, stop *atomic.Bool) (bool, error) {
 		return false, err
 	}
 	ok = true
+	f.warnStale(os.Stderr, res.Files)
 	return res.Interrupted, nil
 }
 
@@ -697,6 +699,11 @@ func runSeeds(cfg *config, stop *atomic.Bool) (bool, error) {
 			return false, err
 		}
 	}
+	written := []string{summaryFile, reportFile}
+	for _, s := range cfg.seeds {
+		written = append(written, fmt.Sprintf("seed-%d", s))
+	}
+	f.warnStale(os.Stderr, written)
 	if err := errors.Join(errs...); err != nil {
 		return false, fmt.Errorf("%d of %d seeds failed; the first: %w", len(sum.Failed), len(cfg.seeds), err)
 	}
