@@ -408,7 +408,7 @@ func drawImages(v []float64, t Task, title, sub string) image.Image {
 // Layout of hidden_fields.png.
 const (
 	fieldGap  = 26  // space between panels
-	fieldTop  = 74  // title band and the top couplings
+	fieldTop  = 84  // title band and the top couplings
 	fieldLeft = 130 // row labels
 )
 
