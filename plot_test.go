@@ -46,7 +46,7 @@ func TestFigureFiles(t *testing.T) {
 	}{
 		{curvesFile, curvesW, curvesH + paragraphHeight(curvesCaption(res, run.Snapshots, true), curvesW-60, small) + 10},
 		{samplesFile, 402, 426},
-		{fieldsFile, 908, 272},
+		{fieldsFile, 908, 282},
 		{codesFile, 1090, 360},
 		{weightsFile, ww, wh},
 	} {
