@@ -3,8 +3,6 @@ package main
 import (
 	"fmt"
 	"image"
-	"image/png"
-	"io"
 	"math"
 	"math/rand/v2"
 )
@@ -25,9 +23,6 @@ const (
 // digitFigures returns the figures of the digits experiment as files that
 // draw when written.
 func digitFigures(d *digitData, run *digitRun) []outFile {
-	pngFile := func(name string, draw func() image.Image) outFile {
-		return outFile{name: name, figure: true, write: func(w io.Writer) error { return png.Encode(w, draw()) }}
-	}
 	return []outFile{
 		pngFile(digitDataFile, func() image.Image { return drawDigitData(d) }),
 		pngFile(digitFantasiesFile, func() image.Image { return drawDigitFantasies(run.Nets) }),

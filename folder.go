@@ -132,7 +132,7 @@ func (f *folder) release(ok bool) {
 // while it writes, in dir and in its seed-N folders: for an exit in the
 // middle of a write. Only names writeAtomic makes are touched.
 func removeTemporaries(dir string) {
-	for _, pattern := range []string{"." + "*.tmp*", "seed-*/.*.tmp*"} {
+	for _, pattern := range []string{".*.tmp*", "seed-*/.*.tmp*"} {
 		matches, _ := filepath.Glob(filepath.Join(dir, pattern))
 		for _, m := range matches {
 			os.Remove(m)

@@ -36,9 +36,6 @@ const fantasySeed = 1995
 // kept candidate's snapshots are snaps, as files that draw when written.
 func figures(res *Results, snaps []Snapshot, fps int) []outFile {
 	final := snaps[len(snaps)-1].Net
-	pngFile := func(name string, draw func() image.Image) outFile {
-		return outFile{name: name, figure: true, write: func(w io.Writer) error { return png.Encode(w, draw()) }}
-	}
 	return []outFile{
 		pngFile(curvesFile, func() image.Image { return drawCurves(res, snaps) }),
 		pngFile(samplesFile, func() image.Image { return drawSamples(final, res.Data) }),
@@ -47,6 +44,12 @@ func figures(res *Results, snaps []Snapshot, fps int) []outFile {
 		pngFile(weightsFile, func() image.Image { return drawWeights(final, res.Data) }),
 		{name: gifFile, figure: true, write: func(w io.Writer) error { return gif.EncodeAll(w, drawAnimation(res, snaps, fps)) }},
 	}
+}
+
+// pngFile returns the figure that draw draws as a PNG file called name,
+// drawn when it is written.
+func pngFile(name string, draw func() image.Image) outFile {
+	return outFile{name: name, figure: true, write: func(w io.Writer) error { return png.Encode(w, draw()) }}
 }
 
 // Fantasies returns k images (k, V) dreamed by net's generative model, drawn

@@ -2,7 +2,7 @@ package main
 
 import (
 	"fmt"
-	"image/png"
+	"image"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -339,11 +339,11 @@ func writeRBMRun(dir string, res *Results, run *rbmRun, stop func() bool) error 
 	files := []outFile{
 		{name: trajectoryFile, write: func(w io.Writer) error { return writeTrajectory(w, run.Snapshots, 1) }},
 		{name: rbmModelFile, write: func(w io.Writer) error { return encodeJSON(w, file) }},
-		{name: curvesFile, figure: true, write: func(w io.Writer) error { return png.Encode(w, drawCurves(res, run.Snapshots)) }},
-		{name: samplesFile, figure: true, write: func(w io.Writer) error {
+		pngFile(curvesFile, func() image.Image { return drawCurves(res, run.Snapshots) }),
+		pngFile(samplesFile, func() image.Image {
 			v := m.Fantasies(samplesGrid*samplesGrid, rbmGibbsSteps, rand.New(rand.NewPCG(fantasySeed, 0)))
-			return png.Encode(w, drawImages(v, res.Data, "64 fantasies of the trained RBM", fmt.Sprintf("(%d steps of Gibbs sampling from random hidden states)", rbmGibbsSteps)))
-		}},
+			return drawImages(v, res.Data, "64 fantasies of the trained RBM", fmt.Sprintf("(%d steps of Gibbs sampling from random hidden states)", rbmGibbsSteps))
+		}),
 	}
 	return writeOutputs(dir, files, stop, func(written []string, stopped bool) []outFile {
 		drawn := slices.DeleteFunc(slices.Clone(written), func(n string) bool { return !strings.HasSuffix(n, ".png") })

@@ -239,25 +239,14 @@ func (p *progress) report(r Progress) {
 	if r.Candidates > 1 {
 		s += fmt.Sprintf("candidate %d/%d  ", r.Candidate, r.Candidates)
 	}
-	s += fmt.Sprintf("%s  %s/%s", r.Phase, count(float64(r.Done)), count(float64(r.Total)))
+	s += fmt.Sprintf("%s  %s/%s", r.Phase, samplesLabel(float64(r.Done)), samplesLabel(float64(r.Total)))
 	if !math.IsNaN(r.KL) {
 		s += fmt.Sprintf("  KL %.4f", r.KL)
 	}
 	if r.ItersPerSecond > 0 {
-		s += fmt.Sprintf("  %s it/s  %.1f s left", count(r.ItersPerSecond), float64(r.Total-r.Done)/r.ItersPerSecond)
+		s += fmt.Sprintf("  %s it/s  %.1f s left", samplesLabel(r.ItersPerSecond), float64(r.Total-r.Done)/r.ItersPerSecond)
 	}
 	p.line(s)
-}
-
-// count formats n briefly: 950, 12.5k, 1.21M.
-func count(n float64) string {
-	switch {
-	case n >= 1e6:
-		return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", n/1e6), "0"), ".") + "M"
-	case n >= 1e3:
-		return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.1f", n/1e3), "0"), ".") + "k"
-	}
-	return fmt.Sprintf("%.0f", n)
 }
 
 // line shows s as the current progress line, cut to the terminal's width
