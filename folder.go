@@ -79,13 +79,19 @@ func openFolder(dir string) (*folder, error) {
 	return nil, fmt.Errorf("cannot take the lock of the output folder %q: %s keeps coming back", dir, lockFile)
 }
 
-// alive reports whether a process with this pid exists.
+// alive reports whether a process with this pid exists: on Unix, whether
+// signal 0 reaches it. Where that cannot be asked (Windows), a lock whose
+// process cannot be found is taken over.
 func alive(pid int) bool {
 	if pid <= 0 {
 		return false
 	}
-	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return false
+	}
+	err = p.Signal(syscall.Signal(0))
+	return err == nil || errors.Is(err, os.ErrPermission)
 }
 
 // folderError explains why the output folder dir cannot be made.
