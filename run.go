@@ -244,7 +244,7 @@ func (p *progress) report(r Progress) {
 		s += fmt.Sprintf("  KL %.4f", r.KL)
 	}
 	if r.ItersPerSecond > 0 {
-		s += fmt.Sprintf("  %s it/s  %.1f s left", samplesLabel(r.ItersPerSecond), float64(r.Total-r.Done)/r.ItersPerSecond)
+		s += fmt.Sprintf("  %s it/s  %.1f s left", samplesLabel(math.Round(r.ItersPerSecond/1e3)*1e3), float64(r.Total-r.Done)/r.ItersPerSecond)
 	}
 	p.line(s)
 }
