@@ -109,20 +109,25 @@ func drawWeights(net *Net, t Task) image.Image {
 	x := hintonLeft
 	c.text(x+cols*cell/2, hintonTop-16, "visible bias", small, alignCenter, ink)
 	diagram(x, hintonTop, func(i int) float64 { return lk.GenB[i] })
-	ly := h - 60
-	c.text(hintonLeft-14, ly+2, "scale:", small, alignRight, ink)
-	lx := hintonLeft
-	for _, f := range []float64{1, 0.25, 1.0 / 16} {
-		c.fill(lx, ly-2, lx+cell, ly+cell-2, grey(0.04))
-		square(lx+cell/2, ly-2+cell/2, f*scale)
-		label := "|w| = " + trimFloat(f*scale)
-		c.text(lx+cell+6, ly+2, label, small, alignLeft, ink)
-		lx += cell + 18 + textWidth(label, small)
-	}
+	c.hintonLegend(h-60, cell, scale, square)
 	if len(units) < n1 {
 		c.text(w/2, h-28, fmt.Sprintf("%d of %d hidden units, sorted by what they draw", len(units), n1), small, alignCenter, ink)
 	} else {
 		c.text(w/2, h-28, "units sorted by what they draw", small, alignCenter, ink)
 	}
 	return c.paletted()
+}
+
+// hintonLegend draws, at height y, squares for three sizes of |w| —
+// scale, a quarter and a sixteenth of it — with square, which draws one.
+func (c canvas) hintonLegend(y, cell int, scale float64, square func(cx, cy int, x float64)) {
+	c.text(hintonLeft-14, y+2, "scale:", small, alignRight, ink)
+	x := hintonLeft
+	for _, f := range []float64{1, 0.25, 1.0 / 16} {
+		c.fill(x, y-2, x+cell, y+cell-2, grey(0.04))
+		square(x+cell/2, y-2+cell/2, f*scale)
+		label := "|w| = " + trimFloat(f*scale)
+		c.text(x+cell+6, y+2, label, small, alignLeft, ink)
+		x += cell + 18 + textWidth(label, small)
+	}
 }

@@ -423,17 +423,8 @@ func configure() (*config, error) {
 			return nil, err
 		}
 	}
-	fewest := fewestSpacing(c.train.Recipe.Steps)
-	if set["snapshot-every"] && c.train.SnapshotEvery > 0 && c.train.SnapshotEvery < fewest {
-		return nil, badFlag("-snapshot-every %d: at most %d snapshots in a run, so at least %d for -steps %d (0: the first and last only)",
-			c.train.SnapshotEvery, maxSnapshots, fewest, c.train.Recipe.Steps)
-	}
-	if every := boundedSpacing(&c.train); !set["snapshot-every"] && every > c.train.SnapshotEvery {
-		c.train.SnapshotEvery = every
-		if !c.quiet {
-			fmt.Fprintf(os.Stderr, "helmholtz: a snapshot every %d iterations, so that %s keeps within %d snapshots and a few seconds of evaluation (-snapshot-every chooses)\n",
-				every, joinInts(c.train.Sizes, "-"), maxSnapshots)
-		}
+	if err := c.spaceSnapshots(set["snapshot-every"]); err != nil {
+		return nil, err
 	}
 	if *seedsFlag != "" {
 		if c.seeds, err = parseSeeds(*seedsFlag); err != nil {
@@ -441,6 +432,25 @@ func configure() (*config, error) {
 		}
 	}
 	return c, nil
+}
+
+// spaceSnapshots checks the snapshot spacing the user gave (given) against
+// the bound on snapshots, or widens the default to keep within it and
+// within the evaluation budget, saying so.
+func (c *config) spaceSnapshots(given bool) error {
+	fewest := fewestSpacing(c.train.Recipe.Steps)
+	if given && c.train.SnapshotEvery > 0 && c.train.SnapshotEvery < fewest {
+		return badFlag("-snapshot-every %d: at most %d snapshots in a run, so at least %d for -steps %d (0: the first and last only)",
+			c.train.SnapshotEvery, maxSnapshots, fewest, c.train.Recipe.Steps)
+	}
+	if every := boundedSpacing(&c.train); !given && every > c.train.SnapshotEvery {
+		c.train.SnapshotEvery = every
+		if !c.quiet {
+			fmt.Fprintf(os.Stderr, "helmholtz: a snapshot every %d iterations, so that %s keeps within %d snapshots and a few seconds of evaluation (-snapshot-every chooses)\n",
+				every, joinInts(c.train.Sizes, "-"), maxSnapshots)
+		}
+	}
+	return nil
 }
 
 // chosenRecipe returns the recipe -recipe names with the learning flags
