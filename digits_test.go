@@ -236,18 +236,11 @@ func TestBackpropGradient(t *testing.T) {
 	}
 	m.forward(x, h, p)
 	m.backward(x, y, h, p, dh, g)
-	const eps = 1e-6
 	for pi, q := range m.params() {
-		for i := range q {
-			old := q[i]
-			q[i] = old + eps
-			up := loss()
-			q[i] = old - eps
-			down := loss()
-			q[i] = old
-			fd := (up - down) / (2 * eps)
-			if got := g.params()[pi][i]; math.Abs(got-fd) > 1e-7 {
-				t.Errorf("parameter %d[%d]: gradient %.9f, finite difference %.9f", pi, i, got, fd)
+		fd := finiteDifference(q, loss)
+		for i, got := range g.params()[pi] {
+			if math.Abs(got-fd[i]) > 1e-7 {
+				t.Errorf("parameter %d[%d]: gradient %.9f, finite difference %.9f", pi, i, got, fd[i])
 			}
 		}
 	}
