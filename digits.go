@@ -256,24 +256,6 @@ var (
 	backpropRate   = 0.1
 )
 
-// parallel calls f(0), …, f(n−1) on every core, in that order of starting.
-func parallel(n int, f func(i int)) {
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(n, runtime.GOMAXPROCS(0)) {
-		wg.Go(func() {
-			for i := range next {
-				f(i)
-			}
-		})
-	}
-	for i := range n {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-}
-
 // digitRun is a finished digits experiment: the nets and every number.
 type digitRun struct {
 	Nets   []*Net      // (classes + 1,) the class machines, then the shared one

@@ -2,10 +2,14 @@ package main
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -119,7 +123,8 @@ type candidate struct {
 	b       float64    // reinforce: the baseline, a running average of the bound; NaN before the first step
 	scratch []float64  // reinforce: scratch of logJoint
 	snaps   []Snapshot
-	step    int // iterations run
+	ev      evaluator // the evaluator of its snapshots and scores
+	step    int       // iterations run
 	stopped bool
 }
 
@@ -214,13 +219,13 @@ func (t *Trainer) Train(seed uint64) (*Run, error) {
 	if err := tr.screen(); err != nil {
 		return nil, err
 	}
-	if rc.Finalists > 1 && !tr.run.Interrupted {
+	if rc.Finalists > 1 && !tr.stopped.Load() {
 		if err := tr.final(); err != nil {
 			return nil, err
 		}
 	}
 	w := tr.cands[tr.run.Winner]
-	if !tr.run.Interrupted {
+	if !tr.stopped.Load() {
 		if err := tr.advance(w, rc.OwnSteps()); err != nil {
 			return nil, err
 		}
@@ -230,7 +235,7 @@ func (t *Trainer) Train(seed uint64) (*Run, error) {
 			return nil, err
 		}
 	}
-	tr.run.Snapshots = w.snaps
+	tr.run.Snapshots, tr.run.StepsRun, tr.run.Interrupted = w.snaps, int(tr.steps.Load()), tr.stopped.Load()
 	tr.estimate(w.m.Net)
 	tr.run.Seconds = time.Since(tr.begin).Seconds()
 	return tr.run, nil
@@ -239,14 +244,18 @@ func (t *Trainer) Train(seed uint64) (*Run, error) {
 // training is the state of one Train call.
 type training struct {
 	*Trainer
-	seed       uint64
-	run        *Run
-	cands      []*candidate
-	ev         evaluator
-	sup        *Support  // the data's exact distribution
-	marginals  []float64 // (V,) the data's pixel marginals, for the initial visible biases
-	counts     []int     // screening images: how many are each support image
-	begin      time.Time
+	seed      uint64
+	run       *Run
+	cands     []*candidate
+	ev        evaluator
+	sup       *Support  // the data's exact distribution
+	marginals []float64 // (V,) the data's pixel marginals, for the initial visible biases
+	counts    []int     // screening images: how many are each support image
+	begin     time.Time
+	steps     atomic.Int64 // iterations run by every candidate together
+	stopped   atomic.Bool  // Stop has said to end the run
+
+	mu         sync.Mutex // the reports, made from every candidate's goroutine
 	lastReport time.Time
 	lastKL     float64
 }
@@ -322,29 +331,96 @@ func (tr *training) estimate(net *Net) {
 
 // screen is the first stage: every candidate trains for Screen iterations
 // and is scored (alone, it trains for the whole run), and the best is the
-// winner so far.
+// winner so far. The candidates train at once on every core (see each); a
+// stop leaves the first candidate that did not finish as the winner.
 func (tr *training) screen() error {
 	rc := &tr.Recipe
 	for ci := range rc.Candidates {
-		c := tr.Trainer.newCandidate(tr.seed, ci, tr.marginals)
-		tr.cands = append(tr.cands, c)
+		tr.cands = append(tr.cands, tr.Trainer.newCandidate(tr.seed, ci, tr.marginals))
+	}
+	if rc.Candidates == 1 {
+		c := tr.cands[0]
+		c.ev = tr.ev
+		return tr.snapshot(c)
+	}
+	results := make([]*CandidateResult, rc.Candidates)
+	err := tr.each(tr.cands, func(c *candidate) error {
 		if err := tr.snapshot(c); err != nil {
 			return err
 		}
-		if rc.Candidates == 1 {
-			return nil
-		}
-		if err := tr.advance(c, rc.Screen); err != nil {
+		if err := tr.advance(c, rc.Screen); err != nil || c.step < rc.Screen {
 			return err
 		}
-		if tr.run.Interrupted {
-			tr.run.Winner = ci
+		sc, kl := tr.score(c)
+		results[c.index] = &CandidateResult{Stream: uint64(c.index), ScoreBits: sc, KLBits: kl}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, r := range results {
+		if r == nil { // stopped: the candidates screened in full before it count
+			tr.run.Winner = len(tr.run.Candidates)
 			return nil
 		}
-		sc, kl := tr.score(c)
-		tr.run.Candidates = append(tr.run.Candidates, CandidateResult{Stream: uint64(ci), ScoreBits: sc, KLBits: kl})
+		tr.run.Candidates = append(tr.run.Candidates, *r)
 	}
 	tr.run.Winner = tr.ranked()[0]
+	return nil
+}
+
+// parallel calls f(0), …, f(n−1) on every core, in that order of starting.
+func parallel(n int, f func(i int)) {
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(n, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for i := range next {
+				f(i)
+			}
+		})
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+// each runs f for every candidate of cs, as many at once as there are
+// cores, each with an evaluator of its own, and returns the error of the
+// first candidate that failed. Each candidate draws only from its own
+// stream and an exact evaluation is the same on any evaluator, so the
+// results are those of one core. Importance-sampled estimates share one
+// random stream, whose draws must come in order: with them the candidates
+// run one after another.
+func (tr *training) each(cs []*candidate, f func(c *candidate) error) error {
+	errs := make([]error, len(cs))
+	if _, shared := tr.ev.(*Estimator); shared {
+		for i, c := range cs {
+			c.ev = tr.ev
+			if errs[i] = f(c); errs[i] != nil {
+				break
+			}
+		}
+		return errors.Join(errs...)
+	}
+	parallel(len(cs), func(i int) {
+		if cs[i].ev == nil {
+			ev, err := NewEvaluator(tr.Sizes, tr.sup)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			cs[i].ev = ev
+		}
+		errs[i] = f(cs[i])
+	})
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -360,23 +436,37 @@ func (tr *training) ranked() []int {
 	return order
 }
 
-// final is the second stage: the best Finalists continue to Screen2 and are
-// scored again; the best of them is the winner.
+// final is the second stage: the best Finalists continue to Screen2, at
+// once on every core, and are scored again; the best of them, the first in
+// the first stage's order among equals, is the winner. A stop leaves the
+// first finalist that did not finish as the winner.
 func (tr *training) final() error {
-	best := math.Inf(-1)
-	for _, ci := range tr.ranked()[:tr.Recipe.Finalists] {
-		c := tr.cands[ci]
-		if err := tr.advance(c, tr.Recipe.Screen2); err != nil {
+	finalists := tr.ranked()[:tr.Recipe.Finalists]
+	cs := make([]*candidate, len(finalists))
+	for i, ci := range finalists {
+		cs[i] = tr.cands[ci]
+	}
+	done := make([]bool, len(tr.cands))
+	err := tr.each(cs, func(c *candidate) error {
+		if err := tr.advance(c, tr.Recipe.Screen2); err != nil || c.step < tr.Recipe.Screen2 {
 			return err
 		}
-		if tr.run.Interrupted {
+		sc, kl := tr.score(c)
+		cr := &tr.run.Candidates[c.index]
+		cr.Score2Bits, cr.KL2Bits, cr.Finalist = &sc, &kl, true
+		done[c.index] = true
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	best := math.Inf(-1)
+	for _, ci := range finalists {
+		if !done[ci] {
 			tr.run.Winner = ci
 			return nil
 		}
-		sc, kl := tr.score(c)
-		cr := &tr.run.Candidates[ci]
-		cr.Score2Bits, cr.KL2Bits, cr.Finalist = &sc, &kl, true
-		if sc > best {
+		if sc := *tr.run.Candidates[ci].Score2Bits; sc > best {
 			best, tr.run.Winner = sc, ci
 		}
 	}
@@ -387,8 +477,8 @@ func (tr *training) final() error {
 // under candidate c's net, and its KL, which is reported but never used.
 func (tr *training) score(c *candidate) (float64, float64) {
 	tr.report(c, "scoring")
-	tr.ev.LogMarginals(c.m.Net)
-	return tr.ev.LogLikelihood(tr.counts) / float64(tr.Recipe.ScreenImages) / math.Ln2, tr.ev.KL()
+	c.ev.LogMarginals(c.m.Net)
+	return c.ev.LogLikelihood(tr.counts) / float64(tr.Recipe.ScreenImages) / math.Ln2, c.ev.KL()
 }
 
 // advance trains candidate c up to step end, taking snapshots on the way,
@@ -399,8 +489,8 @@ func (tr *training) advance(c *candidate, end int) error {
 	freeze := int(rc.FreezeTop * float64(rc.Steps))
 	every := tr.SnapshotEvery
 	for c.step < end {
-		if tr.Stop != nil && tr.Stop() {
-			tr.run.Interrupted = true
+		if tr.stopped.Load() || tr.Stop != nil && tr.Stop() {
+			tr.stopped.Store(true)
 			return nil
 		}
 		// A block never crosses a multiple of rateEvery, where the rates are
@@ -415,7 +505,7 @@ func (tr *training) advance(c *candidate, end int) error {
 		rc.setRates(&c.m.Rates, c.step, own)
 		c.iterate(n)
 		c.step += n
-		tr.run.StepsRun += n
+		tr.steps.Add(int64(n))
 		if w := c.m.Net.MaxAbs(); !(w <= maxParam) {
 			return fmt.Errorf("training diverged at step %d of candidate %d: a parameter reached %v (the limit is %g); lower the learning rates",
 				c.step, c.index+1, w, maxParam)
@@ -435,13 +525,15 @@ func (tr *training) advance(c *candidate, end int) error {
 func (tr *training) snapshot(c *candidate) error {
 	tr.report(c, "evaluating")
 	net := c.m.Net
-	e := tr.ev.Evaluate(net)
+	e := c.ev.Evaluate(net)
 	if math.IsNaN(e.KL) || math.IsInf(e.KL, 0) {
 		return fmt.Errorf("training diverged at step %d: the exact KL is %v", c.step, e.KL)
 	}
 	c.snaps = append(c.snaps, Snapshot{Step: c.step, Eval: e, BarsLearned: barsLearned(tr.Data, net),
 		Elapsed: time.Since(tr.begin).Seconds(), Net: net.Clone()})
+	tr.mu.Lock()
 	tr.lastKL = e.KL
+	tr.mu.Unlock()
 	return nil
 }
 
@@ -456,12 +548,17 @@ func barsLearned(t Task, net *Net) int {
 
 // report calls Report if it is time to, saying that c is in the phase.
 func (tr *training) report(c *candidate, phase string) {
+	if tr.Report == nil {
+		return
+	}
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
 	now := time.Now()
-	if tr.Report == nil || now.Sub(tr.lastReport) < tr.ReportEvery {
+	if now.Sub(tr.lastReport) < tr.ReportEvery {
 		return
 	}
 	tr.lastReport = now
-	done := tr.run.StepsRun
+	done := int(tr.steps.Load())
 	tr.Report(Progress{Seed: tr.seed, Phase: phase, Candidate: c.index + 1, Candidates: tr.Recipe.Candidates,
 		Done: done, Total: tr.Recipe.Steps, KL: tr.lastKL,
 		ItersPerSecond: float64(done) / now.Sub(tr.begin).Seconds()})

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -324,6 +325,38 @@ func TestPositiveConstraint(t *testing.T) {
 			t.Errorf("with -positive: lowest weight %g, %d at 0; want none below 0 and some at 0", lowest, zeros)
 		case !positive && lowest >= 0:
 			t.Errorf("without -positive: lowest weight %g, want some below 0", lowest)
+		}
+	}
+}
+
+// TestTournamentOnEveryCore trains a tournament of 5 candidates and 3
+// finalists with one core and with four, and checks that the candidates'
+// scores, the winner and every snapshot of the kept net are identical.
+func TestTournamentOnEveryCore(t *testing.T) {
+	rc := tinyRecipe()
+	rc.Candidates, rc.Finalists, rc.Screen, rc.Screen2 = 5, 3, 3000, 6000
+	var runs [2]*Run
+	for i, procs := range []int{1, 4} {
+		old := runtime.GOMAXPROCS(procs)
+		tr := &Trainer{Data: bars4, Sizes: []int{16, 8, 1}, Recipe: rc, SnapshotEvery: 5000}
+		run, err := tr.Train(7)
+		runtime.GOMAXPROCS(old)
+		if err != nil {
+			t.Fatal(err)
+		}
+		runs[i] = run
+	}
+	a, b := runs[0], runs[1]
+	if a.Winner != b.Winner || a.StepsRun != b.StepsRun || !reflect.DeepEqual(a.Candidates, b.Candidates) {
+		t.Fatalf("one core: winner %d, %d steps, %+v\nfour: winner %d, %d steps, %+v", a.Winner, a.StepsRun, a.Candidates, b.Winner, b.StepsRun, b.Candidates)
+	}
+	if len(a.Snapshots) != len(b.Snapshots) {
+		t.Fatalf("%d and %d snapshots", len(a.Snapshots), len(b.Snapshots))
+	}
+	for i := range a.Snapshots {
+		x, y := a.Snapshots[i], b.Snapshots[i]
+		if x.Step != y.Step || x.Eval != y.Eval || !sameNet(x.Net, y.Net) {
+			t.Errorf("snapshot %d differs: step %d/%d, KL %v/%v", i, x.Step, y.Step, x.KL, y.KL)
 		}
 	}
 }
