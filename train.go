@@ -21,8 +21,8 @@ type Trainer struct {
 	Recipe        Recipe
 	SnapshotEvery int            // iterations between snapshots; 0: first and last only
 	ISSamples     int            // samples per image of the importance-sampled estimate; 0: none where the exact values exist
-	Stop          func() bool    // polled every rateEvery iterations; true ends the run early
-	Report        func(Progress) // called a few times a second, or nil
+	Stop          func() bool    // polled at least every stopEvery images, from every candidate's goroutine; true ends the run early
+	Report        func(Progress) // called a few times a second, one call at a time, or nil
 	ReportEvery   time.Duration  // time between calls of Report
 }
 
