@@ -6,6 +6,7 @@ import (
 	"image/gif"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -189,9 +190,9 @@ func naiveBit(r *rand.Rand, p float64) float64 {
 	return 0
 }
 
-// step runs one wake-sleep iteration on an image drawn from data.
-func (m *naiveMachine) step(r *rand.Rand, data *Bars) {
-	var v [16]float64
+// naiveBars draws a 4×4 bars image of data into v (16,), which must be
+// blank, with one rand.Float64 per decision.
+func naiveBars(r *rand.Rand, data *Bars, v []float64) {
 	vertical := r.Float64() < data.PVertical
 	for k := 0; k < 4; k++ {
 		if r.Float64() < data.PBar {
@@ -204,6 +205,12 @@ func (m *naiveMachine) step(r *rand.Rand, data *Bars) {
 			}
 		}
 	}
+}
+
+// step runs one wake-sleep iteration on an image drawn from data.
+func (m *naiveMachine) step(r *rand.Rand, data *Bars) {
+	var v [16]float64
+	naiveBars(r, data, v[:])
 	// wake: recognition up, then the generative delta rule
 	var h [8]float64
 	for j := range h {
@@ -605,4 +612,230 @@ func BenchmarkDescribeNaive(b *testing.B) {
 	if d := math.Abs(mean(lw) - mean(naive)); d > 1 {
 		b.Fatalf("mean log weight %.3f by the kernel, %.3f by the naive loop", mean(lw), mean(naive))
 	}
+}
+
+// ruleCandidate is benchCandidate trained by a rival rule (reinforce, or
+// rws with K samples) at the published recipe's start and rates, after
+// warm iterations.
+func ruleCandidate(rule string, K, warm int) *candidate {
+	rc := plainRecipe()
+	rc.Rule, rc.K = rule, K
+	if rule == "reinforce" {
+		rc.LRRec = 0.01 // as in the rivals table
+	}
+	t := &Trainer{Data: bars4, Sizes: []int{16, 8, 1}, Recipe: rc}
+	c := t.newCandidate(1, 0, bars4.Support().Marginals())
+	rc.setRates(&c.m.Rates, 0, rc.Steps)
+	c.iterate(warm)
+	return c
+}
+
+// benchRule times one iteration of a rival rule on a 16-8-1 machine; its
+// check: every parameter finite and bounded after training.
+func benchRule(b *testing.B, rule string, K int) {
+	c := ruleCandidate(rule, K, warmSteps/10)
+	b.ReportAllocs()
+	k := 0
+	for b.Loop() {
+		c.iterate(1)
+		k++
+	}
+	perIter(b, k, "ns/iter")
+	checkNet(b, c.m.Net, nil)
+}
+
+// BenchmarkReinforce times one iteration of REINFORCE on the bound.
+func BenchmarkReinforce(b *testing.B) { benchRule(b, "reinforce", 1) }
+
+// BenchmarkReweighted times one iteration of reweighted wake-sleep, K = 5.
+func BenchmarkReweighted(b *testing.B) { benchRule(b, "rws", 5) }
+
+// naiveSample draws h ~ q(h | v) for the image v into m's states and
+// returns log p(h, v) − log q(h | v), as importance does; it also leaves in
+// q the recognition probabilities of every layer above the visible one.
+func (m *naiveNet) naiveSample(r *rand.Rand, v []float64, q [][]float64) float64 {
+	L := len(m.sizes)
+	copy(m.s[0], v)
+	lq := 0.0
+	for l := 0; l+1 < L; l++ {
+		for j := range m.s[l+1] {
+			q[l][j] = naiveSigmoid(m.recInput(l, j))
+			m.s[l+1][j] = naiveBit(r, q[l][j])
+			lq += naiveLog(m.s[l+1][j], q[l][j])
+		}
+	}
+	lp := 0.0
+	for l := 0; l < L; l++ {
+		for i := range m.s[l] {
+			lp += naiveLog(m.s[l][i], naiveSigmoid(m.genInput(l, i)))
+		}
+	}
+	return lp - lq
+}
+
+// learn adds, for m's current states, gen × ∇ log p(h, v) into the
+// generative parameters of d and rec × ∇ log q(h | v) into its recognition
+// ones, with the recognition probabilities q of those states.
+func (m *naiveNet) learn(d *naiveNet, q [][]float64, gen, rec float64) {
+	L := len(m.sizes)
+	for l := 0; l < L; l++ {
+		for i := range m.s[l] {
+			e := m.s[l][i] - naiveSigmoid(m.genInput(l, i))
+			d.genB[l][i] += gen * e
+			if l+1 < L {
+				for j, h := range m.s[l+1] {
+					d.gen[l][j][i] += gen * h * e
+				}
+			}
+		}
+	}
+	for l := 0; l+1 < L; l++ {
+		for j := range m.s[l+1] {
+			e := m.s[l+1][j] - q[l][j]
+			d.recB[l][j] += rec * e
+			for i, x := range m.s[l] {
+				d.rec[l][i][j] += rec * x * e
+			}
+		}
+	}
+}
+
+// naiveRule is the straightforward loop of a rival rule: the machine, the
+// updates of one step, and the recognition probabilities of K samples.
+type naiveRule struct {
+	m, d   *naiveNet
+	q      [][][]float64 // q[k][l]: sample k's recognition probabilities of layer l+1
+	states [][][]float64 // states[k][l]: sample k's states of layer l+1
+	lw     []float64
+	b      float64 // REINFORCE's baseline
+}
+
+// newNaiveRule returns the straightforward loop for K samples, started as
+// ruleCandidate starts (the published recipe: N(0, 0.1²) weights, visible
+// biases at the logit of the marginals, other biases 0).
+func newNaiveRule(r *rand.Rand, K int) *naiveRule {
+	sizes := []int{16, 8, 1}
+	n := &naiveRule{m: newNaiveNet(sizes, 0), d: newNaiveNet(sizes, 0), lw: make([]float64, K), b: math.NaN()}
+	for l := range n.m.gen {
+		for j := range n.m.gen[l] {
+			for i := range n.m.gen[l][j] {
+				n.m.gen[l][j][i] = 0.1 * r.NormFloat64()
+			}
+		}
+		for i := range n.m.rec[l] {
+			for j := range n.m.rec[l][i] {
+				n.m.rec[l][i][j] = 0.1 * r.NormFloat64()
+			}
+		}
+	}
+	for i, p := range bars4.Support().Marginals() {
+		n.m.genB[0][i] = math.Log(p / (1 - p))
+	}
+	for range K {
+		var q, st [][]float64
+		for _, size := range sizes[1:] {
+			q, st = append(q, make([]float64, size)), append(st, make([]float64, size))
+		}
+		n.q, n.states = append(n.q, q), append(n.states, st)
+	}
+	return n
+}
+
+// apply adds the step's updates d into m, and clears d.
+func (n *naiveRule) apply() {
+	for l := range n.m.sizes {
+		for i := range n.m.genB[l] {
+			n.m.genB[l][i] += n.d.genB[l][i]
+			n.d.genB[l][i] = 0
+		}
+	}
+	for l := range n.m.gen {
+		for j := range n.m.gen[l] {
+			for i := range n.m.gen[l][j] {
+				n.m.gen[l][j][i] += n.d.gen[l][j][i]
+				n.d.gen[l][j][i] = 0
+			}
+		}
+		for i := range n.m.rec[l] {
+			for j := range n.m.rec[l][i] {
+				n.m.rec[l][i][j] += n.d.rec[l][i][j]
+				n.d.rec[l][i][j] = 0
+			}
+		}
+		for j := range n.m.recB[l] {
+			n.m.recB[l][j] += n.d.recB[l][j]
+			n.d.recB[l][j] = 0
+		}
+	}
+}
+
+// reinforce runs one REINFORCE step on a bars image, as Machine.Reinforce
+// does: ε ∇ log p(h, v) and ε_q (ℓ − b) ∇ log q(h | v), b a running average.
+func (n *naiveRule) reinforce(r *rand.Rand, eps, epsQ float64) {
+	v := make([]float64, 16)
+	naiveBars(r, bars4, v)
+	l := n.m.naiveSample(r, v, n.q[0])
+	if math.IsNaN(n.b) {
+		n.b = l
+	}
+	n.m.learn(n.d, n.q[0], eps, epsQ*(l-n.b))
+	n.apply()
+	n.b += baselineRate * (l - n.b)
+}
+
+// reweighted runs one reweighted wake-sleep step with K samples on a bars
+// image, as Machine.Reweighted does: each sample's gradients weighted by
+// its normalised importance weight, all at the same parameters.
+func (n *naiveRule) reweighted(r *rand.Rand, eps float64) {
+	v := make([]float64, 16)
+	naiveBars(r, bars4, v)
+	for k := range n.lw {
+		n.lw[k] = n.m.naiveSample(r, v, n.q[k])
+		for l := range n.states[k] {
+			copy(n.states[k][l], n.m.s[l+1])
+		}
+	}
+	mx, z := slices.Max(n.lw), 0.0
+	for k, x := range n.lw {
+		n.lw[k] = math.Exp(x - mx)
+		z += n.lw[k]
+	}
+	for k := range n.lw {
+		for l := range n.states[k] {
+			copy(n.m.s[l+1], n.states[k][l])
+		}
+		n.m.learn(n.d, n.q[k], eps*n.lw[k]/z, eps*n.lw[k]/z)
+	}
+	n.apply()
+}
+
+// benchNaiveRule times the straightforward loop of a rule in the same run
+// as its kernel; its check: every parameter finite and bounded.
+func benchNaiveRule(b *testing.B, step func(r *rand.Rand, n *naiveRule), K int) {
+	r := rand.New(rand.NewPCG(1, 0))
+	n := newNaiveRule(r, K)
+	for range warmSteps / 10 {
+		step(r, n)
+	}
+	b.ReportAllocs()
+	k := 0
+	for b.Loop() {
+		step(r, n)
+		k++
+	}
+	perIter(b, k, "ns/iter")
+	checkNet(b, n.m.net(), nil)
+}
+
+// BenchmarkReinforceNaive times the straightforward REINFORCE loop.
+func BenchmarkReinforceNaive(b *testing.B) {
+	rc := plainRecipe()
+	benchNaiveRule(b, func(r *rand.Rand, n *naiveRule) { n.reinforce(r, rc.LRGen, 0.01) }, 1)
+}
+
+// BenchmarkReweightedNaive times the straightforward reweighted wake-sleep
+// loop, K = 5.
+func BenchmarkReweightedNaive(b *testing.B) {
+	rc := plainRecipe()
+	benchNaiveRule(b, func(r *rand.Rand, n *naiveRule) { n.reweighted(r, rc.LRGen) }, 5)
 }
