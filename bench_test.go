@@ -55,10 +55,8 @@ func checkNet(b *testing.B, net *Net, data *Bars) {
 	}
 }
 
-// benchWakeSleep times one wake-sleep iteration as training runs it: an
-// image drawn from the data, a wake phase and a sleep phase.
-func benchWakeSleep(b *testing.B, sizes []int, n int) {
-	c := trainedCandidate(sizes, n, warmSteps)
+// timeIterations times c's iterations, one per loop of the benchmark.
+func timeIterations(b *testing.B, c *candidate) {
 	b.ReportAllocs()
 	k := 0
 	for b.Loop() {
@@ -66,6 +64,13 @@ func benchWakeSleep(b *testing.B, sizes []int, n int) {
 		k++
 	}
 	perIter(b, k, "ns/iter")
+}
+
+// benchWakeSleep times one wake-sleep iteration as training runs it: an
+// image drawn from the data, a wake phase and a sleep phase.
+func benchWakeSleep(b *testing.B, sizes []int, n int) {
+	c := trainedCandidate(sizes, n, warmSteps)
+	timeIterations(b, c)
 	var data *Bars
 	if n == 4 {
 		data = bars4
@@ -634,13 +639,7 @@ func ruleCandidate(rule string, K, warm int) *candidate {
 // check: every parameter finite and bounded after training.
 func benchRule(b *testing.B, rule string, K int) {
 	c := ruleCandidate(rule, K, warmSteps/10)
-	b.ReportAllocs()
-	k := 0
-	for b.Loop() {
-		c.iterate(1)
-		k++
-	}
-	perIter(b, k, "ns/iter")
+	timeIterations(b, c)
 	checkNet(b, c.m.Net, nil)
 }
 
