@@ -64,7 +64,7 @@ func TestSampleMatchesSupport(t *testing.T) {
 	for i := 0; i < n; i++ {
 		s.Sample(src, images[i*16:(i+1)*16])
 	}
-	counts, outside := sup.Counts(images)
+	counts, outside := supportCounts(sup, images)
 	chi2 := 0.0
 	for k, c := range counts {
 		e := n * sup.P[k]

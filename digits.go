@@ -428,11 +428,13 @@ func baseRateBits(p, x []float64) float64 {
 func classCode(ms []*mixture, x []float64, labels []byte) (bits, errRate float64) {
 	V := ms[0].V
 	guess := make([]byte, len(labels))
+	lj := make([]float64, ms[0].K) // every class has the same number of components
 	for k, y := range labels {
 		v := x[k*V : (k+1)*V]
 		best, bestLP := 0, math.Inf(-1)
 		for c, m := range ms {
-			lp := m.LogP(v)
+			m.joint(v, lj)
+			lp := logSumExp(lj)
 			if lp > bestLP {
 				best, bestLP = c, lp
 			}

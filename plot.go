@@ -175,10 +175,8 @@ func topCode(net *Net, q []float64) float64 {
 	return sum
 }
 
-// shortProb formats a probability in three characters: .97, 1, 0.
-func shortProb(p float64) string { return fmt.Sprintf("%.2f", p) }
-
-// samplesLabel formats a number of samples: 500k, 2M.
+// samplesLabel formats a count briefly — samples, iterations, iterations
+// per second: 500k, 1.21M, 2M.
 func samplesLabel(x float64) string {
 	switch {
 	case x == 0:
@@ -522,7 +520,7 @@ func drawCodes(net *Net, t Task) image.Image {
 		x := codeLeft + col*cell + (cell-g.w())/2
 		c.image(x, y0, sup.Image(drawn[k]), g, grey)
 		if hasTop {
-			c.text(codeLeft+col*cell+cell/2, y0+g.h()+12, shortProb(q2[k]), small, alignCenter, ink)
+			c.text(codeLeft+col*cell+cell/2, y0+g.h()+12, fmt.Sprintf("%.2f", q2[k]), small, alignCenter, ink)
 		}
 		for pos, j := range units {
 			xx := codeLeft + col*cell

@@ -96,20 +96,6 @@ func (s *Support) Index(v []float64) (int, bool) {
 	return k, ok
 }
 
-// Counts returns how many of the images (n, V) are each image of the
-// support, and how many are none of them.
-func (s *Support) Counts(images []float64) (counts []int, outside int) {
-	counts = make([]int, s.Len())
-	for i := 0; i+s.V <= len(images); i += s.V {
-		if k, ok := s.Index(images[i : i+s.V]); ok {
-			counts[k]++
-		} else {
-			outside++
-		}
-	}
-	return counts, outside
-}
-
 // Marginals returns each pixel's probability of being lit, (V,).
 func (s *Support) Marginals() []float64 {
 	m := make([]float64, s.V)
