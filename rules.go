@@ -29,7 +29,7 @@ func (m *Machine) Reinforce(v []float64, src *byteSource, b float64, scratch []f
 	if math.IsNaN(b) {
 		b = l
 	}
-	m.learnGenerative(dst, 1)
+	m.learnGenerative(dst, 1, false)
 	m.learnRecognition(dst, l-b)
 	return l
 }
@@ -79,7 +79,7 @@ func (m *Machine) Reweighted(v []float64, src *byteSource, buf *rwsBuffer, dst *
 	for k := range K {
 		m.loadHidden(buf.states[k*h : (k+1)*h])
 		ω := buf.lw[k] / z
-		m.learnGenerative(dst, ω)
+		m.learnGenerative(dst, ω, false)
 		m.learnRecognition(dst, ω)
 	}
 }

@@ -150,7 +150,7 @@ type Machine struct {
 	Rates    Rates
 	Positive bool // the generative weights onto the visible units are kept ≥ 0
 
-	projected bool    // Positive: the whole matrix has been projected once
+	projected bool    // Positive: constrain has projected the whole matrix once
 	lay       []units // per layer scratch, visible first
 	grad      *Net    // minibatches: the updates of one phase, applied together
 }
@@ -161,7 +161,7 @@ func NewMachine(net *Net) *Machine {
 	m := &Machine{Net: net, grad: NewNet(net.Sizes)}
 	m.lay = make([]units, len(net.Sizes))
 	for l, n := range net.Sizes {
-		m.lay[l] = units{s: make([]float64, n), a: make([]float64, n), on: make([]int32, 0, n), amb: make([]int32, n)}
+		m.lay[l] = units{s: make([]float64, n), a: make([]float64, n), on: make([]int32, 0, n)}
 	}
 	m.Rates.Links = make([]LinkRates, len(net.Links))
 	return m
@@ -175,8 +175,15 @@ func NewMachine(net *Net) *Machine {
 func (m *Machine) Step(images []float64, src *byteSource) {
 	V := m.Net.Sizes[0]
 	if len(images) == V {
-		m.Wake(images, src, m.Net)
-		m.constrain(m.lay[1].on) // only the rows of the units on have moved
+		// Once constrain has projected the whole matrix, the delta rule
+		// projects the rows it moves as it moves them: the same numbers as
+		// projecting them after the wake phase, in one pass fewer.
+		project := m.Positive && m.projected
+		m.Recognize(images, src)
+		m.learnGenerative(m.Net, 1, project)
+		if !project {
+			m.constrain()
+		}
 		m.Sleep(src, m.Net)
 		return
 	}
@@ -185,7 +192,7 @@ func (m *Machine) Step(images []float64, src *byteSource) {
 		m.Wake(images[b:b+V], src, m.grad)
 	}
 	addNet(m.Net, m.grad)
-	m.constrain(nil)
+	m.constrain()
 	clearNet(m.grad)
 	for b := 0; b+V <= len(images); b += V {
 		m.Sleep(src, m.grad)
@@ -204,7 +211,7 @@ func (m *Machine) Step(images []float64, src *byteSource) {
 // log p(states) with respect to those parameters (Hinton et al. 1995, eq. 2).
 func (m *Machine) Wake(v []float64, src *byteSource, dst *Net) {
 	m.Recognize(v, src)
-	m.learnGenerative(dst, 1)
+	m.learnGenerative(dst, 1, false)
 }
 
 // Recognize sets the visible states to the image v and lets the
@@ -223,22 +230,13 @@ func (m *Machine) Recognize(v []float64, src *byteSource) {
 // constrain projects the generative weights onto the visible units back to
 // ≥ 0 when Positive is set: the constraint of Hinton et al. (1995, note 16),
 // "to encourage an easily interpretable solution". Only the wake phase
-// moves those weights, so Step calls it after each wake phase, with the
-// units of layer 1 whose rows have moved (nil: all of them). The first call
-// projects the whole matrix, which may start negative; after it only the
-// rows that moved can be.
-func (m *Machine) constrain(rows []int32) {
-	if !m.Positive {
-		return
-	}
-	w, V := m.Net.Links[0].GenW, m.Net.Sizes[0]
-	if rows == nil || !m.projected {
-		clip(w)
+// moves those weights, so it is called after each wake phase (or each
+// minibatch of them). After the first call only the rows that moved can be
+// negative, and Step with one image projects those as it moves them.
+func (m *Machine) constrain() {
+	if m.Positive {
+		clip(m.Net.Links[0].GenW)
 		m.projected = true
-		return
-	}
-	for _, j := range rows {
-		clip(w[int(j)*V:][:V])
 	}
 }
 
@@ -249,28 +247,36 @@ func clip(w []float64) {
 	}
 }
 
-// setVisible sets the visible states to the image v.
+// setVisible sets the visible states to the binary image v and lists the
+// units that are on, in one pass.
 func (m *Machine) setVisible(v []float64) {
 	vis := &m.lay[0]
-	for i, x := range v[:len(vis.s)] { // a loop, not copy: the layers are too small for memmove
-		vis.s[i] = x
+	s := vis.s
+	on := vis.on[:len(s)]
+	k := 0
+	for i, x := range v[:len(s)] {
+		s[i] = x
+		on[k] = int32(i)
+		k += int(x)
 	}
-	vis.list()
+	vis.on = on[:k]
 }
 
 // learnGenerative adds the wake phase's delta-rule updates for the current
-// states of every layer, times scale, into dst: scale ∇ log p(states).
-func (m *Machine) learnGenerative(dst *Net, scale float64) {
+// states of every layer, times scale, into dst: scale ∇ log p(states). With
+// project, the rows of the generative weights onto the visible units that
+// move are set to max(w, 0) as they move (see constrain).
+func (m *Machine) learnGenerative(dst *Net, scale float64, project bool) {
 	net := m.Net
 	top := len(m.lay) - 1
 	t := &m.lay[top]
 	addRows(t.a, net.TopBias, nil, nil)
-	deltaRule(nil, dst.TopBias, t.s, t.a, nil, 0, scale*m.Rates.Top)
+	deltaRule(nil, dst.TopBias, t.s, t.a, nil, 0, scale*m.Rates.Top, false)
 	for l := 0; l < top; l++ {
 		lk, dk, rt := &net.Links[l], &dst.Links[l], &m.Rates.Links[l]
 		below, above := &m.lay[l], &m.lay[l+1]
 		addRows(below.a, lk.GenB, lk.GenW, above.on)
-		deltaRule(dk.GenW, dk.GenB, below.s, below.a, above.on, scale*rt.GenW, scale*rt.GenB)
+		deltaRule(dk.GenW, dk.GenB, below.s, below.a, above.on, scale*rt.GenW, scale*rt.GenB, project && l == 0)
 	}
 }
 
@@ -316,60 +322,114 @@ func (m *Machine) learnRecognition(dst *Net, scale float64) {
 		lk, dk, rt := &net.Links[l-1], &dst.Links[l-1], &m.Rates.Links[l-1]
 		below, above := &m.lay[l-1], &m.lay[l]
 		addRows(above.a, lk.RecB, lk.RecW, below.on)
-		deltaRule(dk.RecW, dk.RecB, above.s, above.a, below.on, scale*rt.RecW, scale*rt.RecB)
+		deltaRule(dk.RecW, dk.RecB, above.s, above.a, below.on, scale*rt.RecW, scale*rt.RecB, false)
 	}
 }
 
 // addRows sets a (n,) to b (n,) plus the rows on[k] of w (m, n): the total
-// input of a layer from the sending units that are on.
+// input of a layer from the sending units that are on. The sums are formed
+// in the order b + row on[0] + row on[1] + …; the loops go four elements at
+// a time, since the layers are short and the loop's own instructions would
+// otherwise be half of those run.
 func addRows(a, b, w []float64, on []int32) {
 	n := len(a)
-	for i, x := range b[:n] { // a loop, not copy: the layers are too small for memmove
-		a[i] = x
+	b = b[:n]
+	if len(on) == 0 {
+		copy4(a, b)
+		return
 	}
-	for _, j := range on {
+	row := w[int(on[0])*n:][:n]
+	i := 0
+	for ; i+4 <= n; i += 4 {
+		a, b, row := a[i:i+4], b[i:i+4], row[i:i+4] // one bounds check for four
+		a[0], a[1], a[2], a[3] = b[0]+row[0], b[1]+row[1], b[2]+row[2], b[3]+row[3]
+	}
+	for ; i < n; i++ {
+		a[i] = b[i] + row[i]
+	}
+	for _, j := range on[1:] {
 		row := w[int(j)*n:][:n]
-		a := a[:len(row)] // tells the compiler a[i] is in bounds
-		for i, x := range row {
-			a[i] += x
+		i := 0
+		for ; i+4 <= n; i += 4 {
+			a, row := a[i:i+4], row[i:i+4]
+			a[0], a[1], a[2], a[3] = a[0]+row[0], a[1]+row[1], a[2]+row[2], a[3]+row[3]
 		}
+		for ; i < n; i++ {
+			a[i] += row[i]
+		}
+	}
+}
+
+// copy4 sets a to b, which is as long: copy without the call, four at a
+// time.
+func copy4(a, b []float64) {
+	b = b[:len(a)]
+	i := 0
+	for ; i+4 <= len(a); i += 4 {
+		a, b := a[i:i+4], b[i:i+4]
+		a[0], a[1], a[2], a[3] = b[0], b[1], b[2], b[3]
+	}
+	for ; i < len(a); i++ {
+		a[i] = b[i]
 	}
 }
 
 // deltaRule turns a (n,) into the error d = s − σ(a) of the layer that
 // receives, then adds eb·d to its biases b (n,) and ew·d to the rows on[k] of
-// the weights w (m, n) of the sending units that are on. This is the local
-// delta rule of wake-sleep for one layer.
-func deltaRule(w, b, s, a []float64, on []int32, ew, eb float64) {
+// the weights w (m, n) of the sending units that are on; with floor, those
+// rows are then set to max(w, 0). This is the local delta rule of wake-sleep
+// for one layer.
+func deltaRule(w, b, s, a []float64, on []int32, ew, eb float64, floor bool) {
 	n := len(a)
 	s, b = s[:n], b[:n]
-	// σ(x) = 1/(1 + e⁻ˣ) in two passes, the exponentials (inlined for the
-	// usual range) and then the divisions: shorter dependency chains let the
-	// processor overlap more units.
 	for i, x := range a {
-		switch {
-		case x > -expHi && x < -expLo:
-			a[i] = expCore(-x)
-		case x >= -expLo: // σ(x) rounds to 1
-			a[i] = 0
-		case x <= -expHi: // σ(x) < 2e-308: counts as 0
-			a[i] = math.Inf(1)
-		default: // NaN stays NaN, for the divergence check
-			a[i] = x
+		var e float64 // e⁻ˣ, so that σ(x) = 1/(1 + e)
+		if math.Float64bits(x)&^signBit < expFast {
+			e = expNegCore(x) // |x| < 708, the usual case, tested in one comparison
+		} else {
+			e = expEdge(-x)
 		}
-	}
-	for i, e := range a {
 		d := s[i] - 1/(1+e)
 		a[i] = d
 		b[i] += eb * d
 	}
 	for _, j := range on {
 		row := w[int(j)*n:][:n]
-		a := a[:len(row)]
-		for i, d := range a {
-			row[i] += ew * d
+		i := 0
+		if floor {
+			for ; i+4 <= n; i += 4 {
+				row, d := row[i:i+4], a[i:i+4] // one bounds check for four
+				row[0], row[1] = max(row[0]+ew*d[0], 0), max(row[1]+ew*d[1], 0)
+				row[2], row[3] = max(row[2]+ew*d[2], 0), max(row[3]+ew*d[3], 0)
+			}
+			for ; i < n; i++ {
+				row[i] = max(row[i]+ew*a[i], 0)
+			}
+			continue
+		}
+		for ; i+4 <= n; i += 4 {
+			row, d := row[i:i+4], a[i:i+4]
+			row[0], row[1], row[2], row[3] = row[0]+ew*d[0], row[1]+ew*d[1], row[2]+ew*d[2], row[3]+ew*d[3]
+		}
+		for ; i < n; i++ {
+			row[i] += ew * a[i]
 		}
 	}
+}
+
+// expEdge returns eˣ as deltaRule needs it outside the range of expCore:
+// 0 where σ(−x) rounds to 1, +Inf where σ(−x) < 2e-308 (it counts as 0),
+// and NaN for NaN, which the divergence check then finds.
+func expEdge(x float64) float64 {
+	switch {
+	case x > expLo && x < expHi:
+		return expCore(x)
+	case x <= expLo:
+		return 0
+	case x >= expHi:
+		return math.Inf(1)
+	}
+	return x
 }
 
 // clearNet sets every parameter of n to 0.
@@ -396,10 +456,9 @@ func fill(x []float64, c float64) {
 
 // units is the scratch state of one layer during a wake-sleep step.
 type units struct {
-	s   []float64 // (n,) binary states
-	a   []float64 // (n,) total input, then the delta-rule error s − σ(a)
-	on  []int32   // indices of the units that are on, in increasing order
-	amb []int32   // (n,) scratch of sample: units whose decision needs more bits
+	s  []float64 // (n,) binary states
+	a  []float64 // (n,) total input, then the delta-rule error s − σ(a)
+	on []int32   // indices of the units that are on, in increasing order
 }
 
 // list rebuilds u.on from the states u.s, without branches: the states of
@@ -419,44 +478,55 @@ func (u *units) list() {
 //
 // Each decision is the one of byteSource.bernoulli, written out so that the
 // pass over the layer calls nothing and the compiler keeps its state in
-// registers: a random byte k settles u < σ(a) from the logit table unless
-// σ(a) lies in k's bucket (1 case in 256); those units are refined after the
-// pass, in index order, so the decisions are exactly those of bernoulli.
+// registers: a random byte k settles u < σ(a) from the bucket bounds unless
+// σ(a) lies in k's bucket (1 case in 256). The pass only notes that such a
+// unit exists; a second pass, rarely needed, refines those units in index
+// order, so the decisions are exactly those of bernoulli.
 func (u *units) sample(src *byteSource) {
 	n := len(u.a)
-	draws := src.take(n)
-	s, on, amb := u.s[:n], u.on[:n], u.amb[:n]
-	m, na := 0, 0
-	for i, a := range u.a {
-		k := draws[i]
-		yes := a >= logitHi[k]
-		if yes != (a >= logitLo[k]) { // σ(a) is in u's bucket: refine below
-			amb[na] = int32(i)
-			na++
-		}
+	a, s, on := u.a[:n], u.s[:n], u.on[:n]
+	draws := src.take(n)[:n]
+	m, open := 0, 0
+	for i, x := range a {
+		t := &bucket[draws[i]]
+		yes := x >= t.hi
 		// Branch-free bookkeeping: a predictor cannot learn coin flips. The
-		// state is made from bits (1.0 is 0x3ff0…0), since an int-to-float
-		// conversion would chain every iteration to the one before.
+		// state is looked up, since an int-to-float conversion would chain
+		// every iteration to the one before.
 		bit := 0
 		if yes {
 			bit = 1
 		}
-		s[i] = math.Float64frombits(-uint64(bit) & one)
+		if x >= t.lo {
+			open |= bit ^ 1 // σ(a) in the bucket: not yet decided
+		}
+		s[i] = binary01[bit]
 		on[m] = int32(i)
 		m += bit
 	}
 	u.on = on[:m]
-	if na == 0 {
-		return
+	if open != 0 {
+		u.refine(src, draws)
 	}
-	for _, i := range amb[:na] {
-		s[i] = 0
-		if src.refine(draws[i], u.a[i]) {
-			s[i] = 1
+}
+
+// refine settles the decisions of sample that the first byte left open, in
+// index order, and lists the units that are on again.
+func (u *units) refine(src *byteSource, draws []byte) {
+	for i, x := range u.a {
+		k := draws[i]
+		if t := &bucket[k]; x >= t.lo && x < t.hi {
+			u.s[i] = 0
+			if src.refine(k, x) {
+				u.s[i] = 1
+			}
 		}
 	}
 	u.list()
 }
+
+// binary01 holds the two states, indexed by the bit.
+var binary01 = [2]float64{0, 1}
 
 // byteSource hands out the bytes of a generator's 64-bit draws in order, low
 // byte first, so that one draw serves up to eight Bernoulli decisions. It
@@ -504,8 +574,9 @@ func (b *byteSource) refill() {
 // only then does u get 53 more bits (refine). The decision is therefore
 // exactly Bernoulli(σ(a)) at 61-bit resolution.
 func (b *byteSource) bernoulli(k byte, a float64) bool {
-	yes := a >= logitHi[k]
-	if yes == (a >= logitLo[k]) {
+	t := &bucket[k]
+	yes := a >= t.hi
+	if yes == (a >= t.lo) {
 		return yes
 	}
 	return b.refine(k, a)
@@ -540,7 +611,8 @@ const (
 	logitK    = 1 << logitBits                    // buckets
 	logitTol  = 1e-7                              // margin around each bucket's logit bound
 	inv53     = 1.0 / (1 << 53)                   // 2⁻⁵³
-	one       = 0x3ff0000000000000                // the bits of 1.0
+	signBit   = 1 << 63                           // the sign bit of a float64
+	expFast   = 0x4086200000000000                // the bits of 708.0: |x| below it needs no range check
 )
 
 // expTab[j] holds the bits of 2^(j/2048) minus j<<41, so that adding k<<41
@@ -575,6 +647,20 @@ func expCore(x float64) float64 {
 	return t + t*(r+r2*(0.5+r*(1.0/6)))
 }
 
+// expNegCore returns e⁻ˣ for −x in (−708, 709): expCore(−x) to the last
+// bit, with the negation folded into the constants. Every step of expCore
+// on −x is the negation of a step below (kd is the same, u = −r), and
+// rounding to nearest commutes with negation.
+func expNegCore(x float64) float64 {
+	kd := x*-expInvL + expShift
+	ki := math.Float64bits(kd)
+	kd -= expShift
+	u := x + kd*expL1 + kd*expL2
+	u2 := u * u
+	t := math.Float64frombits(expTab[ki&(expN-1)] + ki<<(52-expBits))
+	return t - t*(u-u2*(0.5-u*(1.0/6)))
+}
+
 // sigmoid returns σ(x) = 1/(1+e⁻ˣ), saturating to exactly 0 below −709.78
 // and to exactly 1 above about 37, like the formula with math.Exp.
 func sigmoid(x float64) float64 {
@@ -584,19 +670,18 @@ func sigmoid(x float64) float64 {
 // logit returns σ⁻¹(p) = log(p/(1−p)).
 func logit(p float64) float64 { return math.Log(p / (1 - p)) }
 
-// logitLo[k] and logitHi[k] bound σ⁻¹ over bucket k of the uniform,
-// [k/256, (k+1)/256), with a margin far wider than the rounding error of
-// sigmoid: a < logitLo[k] means σ(a) < k/256, and a ≥ logitHi[k] means
-// σ(a) ≥ (k+1)/256.
-var logitLo, logitHi = func() (lo, hi [logitK]float64) {
-	for k := range lo {
-		lo[k], hi[k] = math.Inf(-1), math.Inf(1)
+// bucket[k] bounds σ⁻¹ over bucket k of the uniform, [k/256, (k+1)/256),
+// with a margin far wider than the rounding error of sigmoid: a < lo means
+// σ(a) < k/256, and a ≥ hi means σ(a) ≥ (k+1)/256.
+var bucket = func() (b [logitK]struct{ lo, hi float64 }) {
+	for k := range b {
+		b[k].lo, b[k].hi = math.Inf(-1), math.Inf(1)
 		if k > 0 {
-			lo[k] = logit(float64(k)/logitK) - logitTol
+			b[k].lo = logit(float64(k)/logitK) - logitTol
 		}
 		if k+1 < logitK {
-			hi[k] = logit(float64(k+1)/logitK) + logitTol
+			b[k].hi = logit(float64(k+1)/logitK) + logitTol
 		}
 	}
-	return lo, hi
+	return b
 }()

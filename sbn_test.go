@@ -58,7 +58,7 @@ func TestSigmoidAccuracy(t *testing.T) {
 // standard errors (at most 0.0025) of σ(a).
 func TestSampleFrequencies(t *testing.T) {
 	const n, draws = 64, 1000000
-	u := units{s: make([]float64, n), a: make([]float64, n), on: make([]int32, 0, n), amb: make([]int32, n)}
+	u := units{s: make([]float64, n), a: make([]float64, n), on: make([]int32, 0, n)}
 	r := rand.New(rand.NewPCG(2, 2))
 	for i := range u.a {
 		switch {
@@ -148,7 +148,7 @@ func TestDeltaRulesAreGradients(t *testing.T) {
 			logp  func(*Net, [][]float64) float64
 			gen   bool
 		}{
-			{"wake", func(dst *Net) { m.learnGenerative(dst, 1) }, naiveLogJoint, true},
+			{"wake", func(dst *Net) { m.learnGenerative(dst, 1, false) }, naiveLogJoint, true},
 			{"sleep", func(dst *Net) { m.learnRecognition(dst, 1) }, naiveLogQ, false},
 		} {
 			delta := NewNet(sizes)
@@ -356,5 +356,60 @@ func TestStepAllocatesNothing(t *testing.T) {
 		}); a != 0 {
 			t.Errorf("batch %d: %v allocations per step, want 0", batch, a)
 		}
+	}
+}
+
+// TestDeltaRuleSigmoid checks the σ inside deltaRule against sigmoid, to the
+// last bit: with s = 0 the error it leaves is −σ(a). The two differ only in
+// (−709.78, −709], where deltaRule counts σ(a) < 2e-308 as 0. It also checks
+// that expNegCore(x) is expCore(−x) to the last bit.
+func TestDeltaRuleSigmoid(t *testing.T) {
+	xs := []float64{0, math.Copysign(0, -1), 707.99, 708, -708, -708.5, 708.5, -709, 709, -709.5, 709.5,
+		-709.78, 745, -745, 1e308, -1e308, math.Inf(1), math.Inf(-1), math.NaN(), 37, -37}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 100000 {
+		xs = append(xs, 1500*(r.Float64()-0.5), 40*r.NormFloat64())
+	}
+	a := slices.Clone(xs)
+	deltaRule(nil, make([]float64, len(a)), make([]float64, len(a)), a, nil, 0, 0, false)
+	for i, x := range xs {
+		want := 0 - sigmoid(x)
+		if x > -709.79 && x <= -709 {
+			want = 0
+		}
+		if math.Float64bits(a[i]) != math.Float64bits(want) && !(math.IsNaN(a[i]) && math.IsNaN(want)) {
+			t.Errorf("deltaRule at a = %v: error %v, want %v", x, a[i], want)
+		}
+		if x > -709 && x < 708 {
+			if got, want := expNegCore(x), expCore(-x); math.Float64bits(got) != math.Float64bits(want) {
+				t.Errorf("expNegCore(%v) = %v, expCore(%v) = %v", x, got, -x, want)
+			}
+		}
+	}
+}
+
+// TestProjectionAsItMoves checks that Step, which projects the visible
+// generative weights onto ≥ 0 as the delta rule moves them, leaves the same
+// net, to the last bit, as a wake phase followed by projecting the whole
+// matrix (constrain), step after step.
+func TestProjectionAsItMoves(t *testing.T) {
+	a, b := benchCandidate([]int{16, 8, 1}, 4), benchCandidate([]int{16, 8, 1}, 4)
+	if !a.m.Positive {
+		t.Fatal("the tuned recipe should keep the visible weights ≥ 0")
+	}
+	img := make([]float64, 16)
+	for step := range 20000 {
+		a.data.Sample(a.src, img)
+		a.m.Step(img, a.src)
+		b.data.Sample(b.src, img)
+		b.m.Wake(img, b.src, b.m.Net)
+		b.m.constrain()
+		b.m.Sleep(b.src, b.m.Net)
+		if !slices.Equal(a.m.Net.Links[0].GenW, b.m.Net.Links[0].GenW) || !slices.Equal(a.m.Net.Links[0].RecW, b.m.Net.Links[0].RecW) {
+			t.Fatalf("step %d: the nets differ", step)
+		}
+	}
+	if w := slices.Min(a.m.Net.Links[0].GenW); w < 0 {
+		t.Errorf("a visible generative weight is %v, want ≥ 0", w)
 	}
 }

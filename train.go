@@ -159,11 +159,11 @@ func (c *candidate) iterate(n int) {
 		switch {
 		case c.post != nil:
 			c.wakeExact(c.m.Net)
-			c.m.constrain(nil)
+			c.m.constrain()
 			c.m.Sleep(c.src, c.m.Net)
 		case c.reinf:
 			l := c.m.Reinforce(c.images, c.src, c.b, c.scratch, c.m.Net)
-			c.m.constrain(nil)
+			c.m.constrain()
 			if math.IsNaN(c.b) {
 				c.b = l
 			}
@@ -172,7 +172,7 @@ func (c *candidate) iterate(n int) {
 			clearNet(c.m.grad)
 			c.m.Reweighted(c.images, c.src, c.rws, c.m.grad)
 			addNet(c.m.Net, c.m.grad)
-			c.m.constrain(nil)
+			c.m.constrain()
 		default:
 			c.m.Step(c.images, c.src)
 		}
@@ -195,7 +195,7 @@ func (c *candidate) wakeExact(dst *Net) {
 	for l := 1; l < len(m.lay); l++ {
 		m.lay[l].list()
 	}
-	m.learnGenerative(dst, 1)
+	m.learnGenerative(dst, 1, false)
 }
 
 // Train runs the recipe for one seed. Candidate c draws its initialisation
