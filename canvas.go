@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"math"
 	"strings"
+	"sync"
 )
 
 // The drawing surface of the figures, with the standard library alone: an
@@ -216,16 +217,43 @@ func glyph(r rune) [glyphH]uint8 {
 	return font['?']
 }
 
-// smoothGlyph draws r with its top left at (x, y) at the given scale: each
-// screen pixel takes the ink in proportion to the share of 4×4 points in
-// it that fall inside the glyph enlarged 4 times by scale2x twice.
+// smoothGlyph draws r with its top left at (x, y) at the given scale,
+// each screen pixel taking the ink in proportion to its coverage.
 func (c canvas) smoothGlyph(x, y int, r rune, scale float64, col color.RGBA) {
-	const up, sub = 4, 4 // the outline's enlargement; samples per pixel side
+	w, h := int(math.Ceil(glyphW*scale)), int(math.Ceil(glyphH*scale))
+	var cov []uint8
+	switch scale {
+	case medium:
+		cov = coverageMedium()[r]
+	case large:
+		cov = coverageLarge()[r]
+	}
+	if cov == nil {
+		cov = coverage(r, scale)
+	}
+	for py := range h {
+		for px, hit := range cov[py*w : (py+1)*w] {
+			if hit > 0 {
+				c.blend(x+px, y+py, col, float64(hit)/(coverageSub*coverageSub))
+			}
+		}
+	}
+}
+
+// coverageSub is the number of sample points per pixel side of coverage.
+const coverageSub = 4
+
+// coverage returns, for each screen pixel of r drawn at the given scale
+// (ceil(5·scale) × ceil(9·scale), row-major), how many of its 4×4 sample
+// points fall inside the glyph enlarged 4 times by scale2x twice.
+func coverage(r rune, scale float64) []uint8 {
+	const up, sub = 4, coverageSub // the outline's enlargement; samples per pixel side
 	big, ok := outlines[r]
 	if !ok {
 		big = outlines['?']
 	}
 	w, h := int(math.Ceil(glyphW*scale)), int(math.Ceil(glyphH*scale))
+	cov := make([]uint8, w*h)
 	for py := range h {
 		for px := range w {
 			hit := 0
@@ -238,12 +266,27 @@ func (c canvas) smoothGlyph(x, y int, r rune, scale float64, col color.RGBA) {
 					}
 				}
 			}
-			if hit > 0 {
-				c.blend(x+px, y+py, col, float64(hit)/(sub*sub))
-			}
+			cov[py*w+px] = uint8(hit)
 		}
 	}
+	return cov
 }
+
+// coverages returns the coverage of every glyph of the font at scale.
+func coverages(scale float64) map[rune][]uint8 {
+	m := make(map[rune][]uint8, len(font))
+	for r := range font {
+		m[r] = coverage(r, scale)
+	}
+	return m
+}
+
+// coverageMedium and coverageLarge hold the coverages of the two smoothed
+// sizes, computed once, when first drawn.
+var (
+	coverageMedium = sync.OnceValue(func() map[rune][]uint8 { return coverages(medium) })
+	coverageLarge  = sync.OnceValue(func() map[rune][]uint8 { return coverages(large) })
+)
 
 // outlines holds the smoothed outline of every glyph of the font.
 var outlines = func() map[rune][]bool {

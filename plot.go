@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"image"
@@ -33,17 +34,45 @@ const (
 const fantasySeed = 1995
 
 // figures returns every figure of a run, whose settings are res and whose
-// kept candidate's snapshots are snaps, as files that draw when written.
+// kept candidate's snapshots are snaps, as files that are drawn at once, on
+// every core, ahead of their writing (see ahead).
 func figures(res *Results, snaps []Snapshot, fps int) []outFile {
 	final := snaps[len(snaps)-1].Net
-	return []outFile{
+	res = new(*res) // drawn ahead from a copy: the manifest goes on to fill in res
+	return ahead([]outFile{
 		pngFile(curvesFile, func() image.Image { return drawCurves(res, snaps) }),
 		pngFile(samplesFile, func() image.Image { return drawSamples(final, res.Data) }),
 		pngFile(fieldsFile, func() image.Image { return drawFields(final, res.Data) }),
 		pngFile(codesFile, func() image.Image { return drawCodes(final, res.Data) }),
 		pngFile(weightsFile, func() image.Image { return drawWeights(final, res.Data) }),
 		{name: gifFile, figure: true, write: func(w io.Writer) error { return gif.EncodeAll(w, drawAnimation(res, snaps, fps)) }},
+	})
+}
+
+// ahead starts drawing and encoding every file into memory at once, each on
+// its own goroutine, and returns the files with a write that waits for its
+// bytes: the figures are drawn on every core while the first is written.
+// A file that is never written (the run was stopped) is drawn for nothing.
+func ahead(files []outFile) []outFile {
+	out := slices.Clone(files)
+	for i, f := range files {
+		var buf bytes.Buffer
+		var err error
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			err = f.write(&buf)
+		}()
+		out[i].write = func(w io.Writer) error {
+			<-done
+			if err != nil {
+				return err
+			}
+			_, werr := w.Write(buf.Bytes())
+			return werr
+		}
 	}
+	return out
 }
 
 // pngFile returns the figure that draw draws as a PNG file called name,
@@ -592,7 +621,10 @@ func drawAnimation(res *Results, snaps []Snapshot, fps int) *gif.GIF {
 	V := fg.rows * fg.cols
 	anim := &gif.GIF{}
 	delay := int(math.Round(100 / float64(fps)))
-	for _, f := range frameIndices(len(snaps), maxFrames) {
+	frames := frameIndices(len(snaps), maxFrames)
+	anim.Image = make([]*image.Paletted, len(frames))
+	parallel(len(frames), func(i int) { // each frame depends only on its snapshot
+		f := frames[i]
 		sn := snaps[f]
 		c := newCanvas(w, h)
 		c.klPanel(plotArea{x0: 70, y0: 60, w: 250, h: 200}, xs, kl, f+1, "", "KL, bits (log)", paperLabel(res, "paper 0.10"))
@@ -613,8 +645,11 @@ func drawAnimation(res *Results, snaps []Snapshot, fps int) *gif.GIF {
 		for pos, j := range unitOrder(sn.Net, res.Data)[:min(sn.Net.Sizes[1], gifFields)] {
 			c.image(gifLeft+pos%8*(hg.w()+8), hy+pos/8*(hg.h()+8), fields[j*V:(j+1)*V], hg, grey)
 		}
-		anim.Image = append(anim.Image, c.paletted())
-		anim.Delay = append(anim.Delay, delay)
+		anim.Image[i] = c.paletted()
+	})
+	anim.Delay = make([]int, len(frames))
+	for i := range anim.Delay {
+		anim.Delay[i] = delay
 	}
 	anim.Delay[len(anim.Delay)-1] = gifHoldLast * 100
 	return anim
