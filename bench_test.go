@@ -355,8 +355,11 @@ func BenchmarkFigures(b *testing.B) {
 	}
 	perIter(b, k, "ns/figures")
 	anim, err := gif.DecodeAll(bytes.NewReader(gifBytes))
-	if err != nil || len(anim.Image) != 41 || bytesOut == 0 {
-		b.Fatalf("GIF has %d frames (%v), want 41", len(anim.Image), err)
+	if err != nil {
+		b.Fatalf("the GIF does not decode: %v", err)
+	}
+	if len(anim.Image) != 41 || bytesOut == 0 {
+		b.Fatalf("GIF has %d frames, want 41", len(anim.Image))
 	}
 }
 
