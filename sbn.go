@@ -334,6 +334,14 @@ func (m *Machine) learnRecognition(dst *Net, scale float64) {
 func addRows(a, b, w []float64, on []int32) {
 	n := len(a)
 	b = b[:n]
+	if n == 1 { // one receiving unit, as at the top: a sum of single weights
+		x := b[0]
+		for _, j := range on {
+			x += w[j]
+		}
+		a[0] = x
+		return
+	}
 	if len(on) == 0 {
 		copy4(a, b)
 		return
