@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"math"
-	"strconv"
 )
 
 // Bars is the bars distribution of Hinton, Dayan, Frey & Neal (1995): an
@@ -47,28 +46,6 @@ func probability(name string, p float64) error {
 		return nil
 	}
 	return rangeError{name, p, fmt.Sprintf("a probability from %g to 1 − %g", minProb, minProb)}
-}
-
-// rangeError says that a setting is outside its range. Name is the
-// setting's key in the saved files; the command line spells it with '-'
-// for '_'.
-type rangeError struct {
-	Name  string
-	Value any
-	Want  string
-}
-
-// Error returns "name value: must be want".
-func (e rangeError) Error() string {
-	switch v := e.Value.(type) {
-	case string:
-		return fmt.Sprintf("%s %q: must be %s", e.Name, v, e.Want)
-	case float64: // whole numbers as 1000000, not 1e+06
-		if v == math.Trunc(v) && math.Abs(v) < 1e15 {
-			return fmt.Sprintf("%s %s: must be %s", e.Name, strconv.FormatFloat(v, 'f', -1, 64), e.Want)
-		}
-	}
-	return fmt.Sprintf("%s %v: must be %s", e.Name, e.Value, e.Want)
 }
 
 // drawBar lights bar k in the n×n image v: bars 0..n−1 are the vertical

@@ -341,14 +341,14 @@ func BenchmarkFigures(b *testing.B) {
 	var gifBytes []byte
 	k := 0
 	for b.Loop() {
-		for _, f := range figures(res, snaps, 8) {
-			var buf bytes.Buffer
-			if err := f.write(&buf); err != nil {
-				b.Fatal(err)
-			}
-			bytesOut += buf.Len()
+		figs, err := drawFigures(machineFigures(res, snaps, 8))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, f := range figs {
+			bytesOut += len(f.data)
 			if f.name == gifFile {
-				gifBytes = buf.Bytes()
+				gifBytes = f.data
 			}
 		}
 		k++

@@ -41,7 +41,7 @@ func compare(dir string) error {
 		if !e.IsDir() {
 			continue
 		}
-		if _, err := os.Stat(filepath.Join(dir, e.Name(), summaryFile)); err != nil {
+		if seeds, _ := seedFolders(filepath.Join(dir, e.Name())); len(seeds) == 0 {
 			continue
 		}
 		m, err := readMethod(filepath.Join(dir, e.Name()))
@@ -51,7 +51,7 @@ func compare(dir string) error {
 		ms = append(ms, m)
 	}
 	if len(ms) == 0 {
-		return fmt.Errorf("%s: no folder with a %s (write one per method with -seeds and -out %s/NAME)", dir, summaryFile, dir)
+		return fmt.Errorf("%s: no folder of seed-N folders (write one per method with -seeds A-B -out %s/NAME, or -seed N -out %s/NAME/seed-N)", dir, dir, dir)
 	}
 	fmt.Print(comparisonTable(ms))
 	img := drawComparison(ms)
@@ -60,8 +60,8 @@ func compare(dir string) error {
 
 // readMethod reads every seed-N folder of a -seeds run.
 func readMethod(dir string) (*method, error) {
-	seeds, err := filepath.Glob(filepath.Join(dir, "seed-*"))
-	if err != nil || len(seeds) == 0 {
+	_, seeds := seedFolders(dir)
+	if len(seeds) == 0 {
 		return nil, fmt.Errorf("%s: no seed-N folders", dir)
 	}
 	m := &method{name: filepath.Base(dir)}

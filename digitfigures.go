@@ -20,14 +20,13 @@ const (
 	digitLeft, digitTop = 80, 64
 )
 
-// digitFigures returns the figures of the digits experiment as files that
-// draw when written.
-func digitFigures(d *digitData, run *digitRun) []outFile {
-	return []outFile{
-		pngFile(digitDataFile, func() image.Image { return drawDigitData(d) }),
-		pngFile(digitFantasiesFile, func() image.Image { return drawDigitFantasies(run.Nets) }),
-		pngFile(digitConfusionFile, func() image.Image { return drawConfusion(run.Result) }),
-		pngFile(digitLengthsFile, func() image.Image { return drawLengths(run, d.Eval.Labels) }),
+// digitFigures returns the figures of the digits experiment.
+func digitFigures(d *digitData, run *digitRun) []figure {
+	return []figure{
+		pngFigure(digitDataFile, func() image.Image { return drawDigitData(d) }),
+		pngFigure(digitFantasiesFile, func() image.Image { return drawDigitFantasies(run.Nets) }),
+		pngFigure(digitConfusionFile, func() image.Image { return drawConfusion(run.Result) }),
+		pngFigure(digitLengthsFile, func() image.Image { return drawLengths(run, d.Eval.Labels) }),
 	}
 }
 

@@ -2,15 +2,12 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"math"
 	"math/rand/v2"
-	"os"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -237,15 +234,6 @@ func describe(net *Net, x []float64, fe, K int, r *rand.Rand) (free, nll []float
 	return free, nll
 }
 
-// Streams of the experiment's random generators, one per job, so that the
-// results do not depend on how many cores run the jobs.
-const (
-	sharedStream   = classes      // the shared machine; class c's machine is stream c
-	mixtureStream  = 100          // + 10·index of K + class
-	backpropStream = 1000         // + index of the setting
-	fantasyStream  = 1<<32 + 1000 // + class; the shared machine's is + classes
-)
-
 // Baseline settings tried on the validation split.
 var (
 	mixtureSizes   = []int{1, 2, 4, 8, 16, 32, 64, 128}
@@ -332,7 +320,7 @@ func runDigits(s digitSettings, d *digitData, seed uint64, stop func() bool, rep
 				sizes, x = s.SharedLayers, train
 			}
 			run.Nets[c] = trainDigitNet(sizes, x, s.Rate, s.Sweeps, rand.New(rand.NewPCG(seed, uint64(c))), stop)
-			run.Free[c], run.NLL[c] = describe(run.Nets[c], eval, s.FESamples, s.ISSamples, rand.New(rand.NewPCG(seed, 1<<32+uint64(c))))
+			run.Free[c], run.NLL[c] = describe(run.Nets[c], eval, s.FESamples, s.ISSamples, rand.New(rand.NewPCG(seed, describeStream+uint64(c))))
 		})
 	}
 	for i := range nets {
@@ -478,45 +466,6 @@ func (res *DigitsResults) backprop(nets []*mlp, val []float64, valLabels []byte,
 	res.BackpropErrorRate = errorRate(nets[best].classify(eval), labels)
 }
 
-// digitConfig returns the digits experiment's settings from the flags, or a
-// usage error naming the first flag that is wrong.
-func digitConfig(set map[string]bool) (*digitSettings, error) {
-	s := paperDigits()
-	s.Dir, s.PerClass, s.Split, s.Sweeps = *dataFlag, *perClass, *splitFlag, *sweepsFlag
-	if set["lr"] {
-		s.Rate = *lrFlag
-	}
-	if set["is-samples"] {
-		s.ISSamples = *isFlag
-	}
-	for _, f := range []string{"seeds", "from", "model", "compare"} {
-		if set[f] {
-			return nil, badFlag("-%s: not for -task digits, which runs one seed (-seed) of its own experiment", f)
-		}
-	}
-	switch {
-	case s.Dir == "":
-		return nil, badFlag("-task digits needs -data DIR, the folder of the four MNIST files (the README says how to fetch them)")
-	case s.PerClass < 1 || s.PerClass > 5000:
-		return nil, badFlag("-per-class %d: must be between 1 and 5000 (MNIST's smallest class has 5421 training images, 500 of which validate)", s.PerClass)
-	case s.Split != "test" && s.Split != "validation":
-		return nil, badFlag("-split %q: must be test or validation", s.Split)
-	case s.Sweeps < 1 || s.Sweeps > 100000:
-		return nil, badFlag("-sweeps %d: must be between 1 and 100000", s.Sweeps)
-	case !positive(s.Rate) || s.Rate > 10:
-		return nil, badFlag("-lr %v: must be a number > 0 and at most 10", s.Rate)
-	case s.ISSamples < 1 || s.ISSamples > 100000:
-		return nil, badFlag("-is-samples %d: must be between 1 and 100000", s.ISSamples)
-	}
-	if *layersFlag != "" {
-		var err error
-		if s.Layers, err = parseLayers(*layersFlag, s.Layers); err != nil {
-			return nil, err
-		}
-	}
-	return &s, nil
-}
-
 // Files of the digits experiment, beside results.json.
 const (
 	digitModelsFile = "models.json"
@@ -533,54 +482,52 @@ type digitModels struct {
 	Shared  *Net   `json:"shared"`  // the machine of all classes
 }
 
-// runDigitsCmd runs the digits experiment of cfg: reads and reduces MNIST,
-// trains and evaluates every model, prints the table and writes results.json,
-// models.json, the reduced data and the figures.
-func runDigitsCmd(cfg *config, stop *atomic.Bool) (bool, error) {
-	s := *cfg.digits
-	p := newProgress(os.Stderr, cfg.quiet)
+// digitsExperiment runs the digits experiment of s for seed: reads and
+// reduces MNIST, trains and evaluates every model, and returns the results
+// and the files: models.json, the reduced data and the figures.
+func digitsExperiment(s digitSettings, seed uint64, stop func() bool, p *progress) (*outputs, error) {
 	p.line("digits: reading and reducing MNIST from " + s.Dir)
 	d, err := loadDigits(s)
 	p.done()
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	f, err := openFolder(cfg.out)
-	if err != nil {
-		return false, err
-	}
-	defer f.release(true)
 	start := time.Now()
-	run := runDigits(s, d, cfg.seed, stop.Load, func(done, total int) {
+	run := runDigits(s, d, seed, stop, func(done, total int) {
 		p.line(fmt.Sprintf("digits: %d of %d jobs done (11 machines, %d mixtures, %d backprop nets), %.0fs",
 			done, total, len(mixtureSizes)*classes, len(backpropHidden)*len(backpropDecays), time.Since(start).Seconds()))
 	})
 	p.done()
-	fmt.Print(run.Result.table())
-	if err := writeDigits(cfg.out, d, run, stopAfter(stop, run.Result.Interrupted)); err != nil {
-		return false, err
-	}
-	return run.Result.Interrupted, nil
+	return digitOutputs(d, run)
 }
 
-// writeDigits writes every output of the digits experiment into dir.
-func writeDigits(dir string, d *digitData, run *digitRun, stop func() bool) error {
-	models := &digitModels{Format: digitModelsFmt, Version: 1, Classes: run.Nets[:classes], Shared: run.Nets[classes]}
-	files := []outFile{{name: digitModelsFile, write: func(w io.Writer) error { return encodeJSON(w, models) }}}
+// digitOutputs returns the files of a finished digits experiment.
+func digitOutputs(d *digitData, run *digitRun) (*outputs, error) {
+	models, err := jsonFile(digitModelsFile, &digitModels{Format: digitModelsFmt, Version: 1, Classes: run.Nets[:classes], Shared: run.Nets[classes]})
+	if err != nil {
+		return nil, err
+	}
+	files := []file{models}
 	sets := map[string]*labelledImages{"train": d.Train, "validation": d.Val, run.Result.Settings.Split: d.Eval}
 	for _, split := range []string{"train", "validation", "test"} {
 		if set := sets[split]; set != nil {
 			files = append(files,
-				outFile{name: digitDataPrefix + split + "-images-idx3-ubyte", write: func(w io.Writer) error { return writeIDX(w, set.Images, set.Len(), digitSide, digitSide) }},
-				outFile{name: digitDataPrefix + split + "-labels-idx1-ubyte", write: func(w io.Writer) error { return writeIDX(w, set.Labels, set.Len()) }})
+				file{name: digitDataPrefix + split + "-images-idx3-ubyte", data: idxBytes(set.Images, set.Len(), digitSide, digitSide)},
+				file{name: digitDataPrefix + split + "-labels-idx1-ubyte", data: idxBytes(set.Labels, set.Len())})
 		}
 	}
-	files = append(files, digitFigures(d, run)...)
-	return writeOutputs(dir, files, stop, func(written []string, stopped bool) []outFile {
-		r := run.Result
-		r.Files, r.Interrupted = written, r.Interrupted || stopped
-		return []outFile{{name: resultsFile, write: func(w io.Writer) error { return encodeJSON(w, r) }}}
-	})
+	figs, err := drawFigures(digitFigures(d, run))
+	if err != nil {
+		return nil, err
+	}
+	return &outputs{files: append(files, figs...), results: run.Result, table: run.Result.table(),
+		interrupted: run.Result.Interrupted}, nil
+}
+
+// record notes the files the experiment wrote and whether a stop came
+// while it wrote them.
+func (r *DigitsResults) record(files []string, stopped bool) {
+	r.Files, r.Interrupted = files, r.Interrupted || stopped
 }
 
 // table returns the results beside the paper's as a Markdown table.

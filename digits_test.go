@@ -29,13 +29,6 @@ func writeFile(t *testing.T, dir, name string, b []byte) {
 	}
 }
 
-// idxBytes returns data as an IDX file with the given sizes.
-func idxBytes(data []byte, dims ...int) []byte {
-	var b bytes.Buffer
-	writeIDX(&b, data, dims...)
-	return b.Bytes()
-}
-
 // TestIDXRoundTrip writes arrays of one to three dimensions, plain and
 // gzipped, and reads them back unchanged.
 func TestIDXRoundTrip(t *testing.T) {

@@ -21,12 +21,33 @@ import (
 // lockFile is the name of the lock a run holds on its output folder.
 const lockFile = ".helmholtz.lock"
 
-// outFile is one file of a run's outputs and the function that writes it.
-// A figure is skipped once a stop has come; the data files never are.
-type outFile struct {
+// file is one file of an experiment's outputs, already encoded. A figure is
+// shown in report.html, and is skipped once a stop has come; the data files
+// never are.
+type file struct {
 	name   string
-	write  func(io.Writer) error
+	data   []byte
 	figure bool
+}
+
+// outputs is what an experiment hands to writeOutputs: its files in the
+// order they are written, the page report.html shows (nil for none), and
+// the manifest written last as results.json.
+type outputs struct {
+	files   []file
+	report  *reportPage
+	results manifest
+	table   string // the results as the Markdown table printed on stdout
+
+	// interrupted: a stop came before the experiment ended. Its figures
+	// are still written; a stop that comes only while writing skips them.
+	interrupted bool
+}
+
+// manifest is the value results.json holds: it records the files written
+// (itself last) and whether a stop came.
+type manifest interface {
+	record(files []string, interrupted bool)
 }
 
 // folder is an output folder held by a run.
@@ -147,46 +168,62 @@ func removeTemporaries(dir string) {
 	os.Remove(filepath.Join(dir, lockFile))
 }
 
-// writeOutputs writes files into dir, each atomically, then the files
-// that last returns for the names written and whether a stop came, in
-// order: the last of them is the manifest (results.json), and an earlier
-// run's manifest is removed first, so that a folder whose writing failed
-// part-way has none. Figures are skipped once stop returns true.
-func writeOutputs(dir string, files []outFile, stop func() bool, last func(written []string, stopped bool) []outFile) error {
+// writeOutputs writes out into dir, each file atomically and in order:
+// first the files, then report.html embedding the figures written, and
+// results.json last, listing what was written. An earlier run's
+// results.json is removed first, so that a folder whose writing failed
+// part-way has none. Figures (and the report) are skipped once stopNow
+// returns true, and results.json then says the run was interrupted. It
+// returns the names of the files written.
+func writeOutputs(dir string, out *outputs, stopNow func() bool) ([]string, error) {
+	stop := func() bool { return !out.interrupted && stopNow() }
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return folderError(dir, err)
+		return nil, folderError(dir, err)
 	}
-	ends := last(nil, false)
-	manifest := filepath.Join(dir, ends[len(ends)-1].name)
-	if err := os.Remove(manifest); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("cannot replace %s: %w", manifest, err)
+	manifestPath := filepath.Join(dir, resultsFile)
+	if err := os.Remove(manifestPath); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("cannot replace %s: %w", manifestPath, err)
 	}
 	var written []string
-	for _, f := range files {
+	var figures []file
+	for _, f := range out.files {
 		if f.figure && stop() {
 			continue
 		}
-		if err := writeAtomic(filepath.Join(dir, f.name), f.write); err != nil {
-			return err
+		if err := writeBytes(filepath.Join(dir, f.name), f.data); err != nil {
+			return nil, err
 		}
 		written = append(written, f.name)
+		if f.figure {
+			figures = append(figures, f)
+		}
 	}
 	stopped := stop()
-	all := slices.Clone(written)
-	for _, f := range ends {
-		if !f.figure || !stopped {
-			all = append(all, f.name)
+	if out.report != nil && !stopped {
+		page, err := out.report.render(figures, written)
+		if err == nil {
+			err = writeBytes(filepath.Join(dir, reportFile), page)
 		}
+		if err != nil {
+			return nil, err
+		}
+		written = append(written, reportFile)
 	}
-	for _, f := range last(all, stopped) {
-		if f.figure && stopped {
-			continue
-		}
-		if err := writeAtomic(filepath.Join(dir, f.name), f.write); err != nil {
-			return err
-		}
+	written = append(written, resultsFile)
+	out.results.record(written, stopped)
+	b, err := encodeJSON(out.results)
+	if err == nil {
+		err = writeBytes(manifestPath, b)
 	}
-	return nil
+	return written, err
+}
+
+// writeBytes writes b into the file at path atomically.
+func writeBytes(path string, b []byte) error {
+	return writeAtomic(path, func(w io.Writer) error {
+		_, err := w.Write(b)
+		return err
+	})
 }
 
 // writeAtomic writes a file through write into a temporary file in the same

@@ -94,18 +94,14 @@ func sizesOf(b []byte) []uint32 {
 	return s
 }
 
-// writeIDX writes data as an uncompressed IDX array of unsigned bytes with
+// idxBytes returns data as an uncompressed IDX array of unsigned bytes with
 // the given sizes, whose product must be len(data).
-func writeIDX(w io.Writer, data []byte, dims ...int) error {
-	head := []byte{0, 0, 0x08, byte(len(dims))}
+func idxBytes(data []byte, dims ...int) []byte {
+	b := []byte{0, 0, 0x08, byte(len(dims))}
 	for _, d := range dims {
-		head = binary.BigEndian.AppendUint32(head, uint32(d))
+		b = binary.BigEndian.AppendUint32(b, uint32(d))
 	}
-	if _, err := w.Write(head); err != nil {
-		return err
-	}
-	_, err := w.Write(data)
-	return err
+	return append(b, data...)
 }
 
 // findIDX returns the path of the file called name in dir, or name.gz.

@@ -61,26 +61,13 @@ func readBounded(path string) ([]byte, error) {
 // loadRun reads a saved run's results.json and snapshots.json from dir and
 // checks its model.json, for redrawing its figures.
 func loadRun(dir string) (*Results, []Snapshot, error) {
-	path := filepath.Join(dir, resultsFile)
-	var head struct {
-		Task string          `json:"task"`
-		Data json.RawMessage `json:"data"`
-	}
-	if err := readJSON(path, resultsFormat, resultsVersion, &head); errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, fmt.Errorf("%s: no %s, which a run writes last: the run that wrote the folder did not finish (a second signal, or a failed write); train again", dir, resultsFile)
-	} else if err != nil {
-		return nil, nil, err
-	}
-	task, err := decodeTask(head.Task, head.Data)
+	r, err := readResults(dir)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: data: %v", path, err)
-	}
-	res := Results{Data: task} // decoded into the task's own type
-	if err := readJSON(path, resultsFormat, resultsVersion, &res); err != nil {
 		return nil, nil, err
 	}
+	res, task := *r, r.Data
 	var saved savedSnapshots
-	path = filepath.Join(dir, snapshotsFile)
+	path := filepath.Join(dir, snapshotsFile)
 	if err := readJSON(path, snapshotsFormat, snapshotsVersion, &saved); err != nil {
 		return nil, nil, err
 	}
@@ -103,6 +90,29 @@ func loadRun(dir string) (*Results, []Snapshot, error) {
 		return nil, nil, fmt.Errorf("%s is not the final net of %s: the folder mixes two runs", filepath.Join(dir, modelFile), snapshotsFile)
 	}
 	return &res, saved.Snapshots, nil
+}
+
+// readResults reads the results.json of the run in dir.
+func readResults(dir string) (*Results, error) {
+	path := filepath.Join(dir, resultsFile)
+	var head struct {
+		Task string          `json:"task"`
+		Data json.RawMessage `json:"data"`
+	}
+	if err := readJSON(path, resultsFormat, resultsVersion, &head); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s: no %s, which a run writes last: the run that wrote the folder did not finish (a second signal, or a failed write); train again", dir, resultsFile)
+	} else if err != nil {
+		return nil, err
+	}
+	task, err := decodeTask(head.Task, head.Data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: data: %v", path, err)
+	}
+	res := Results{Data: task} // decoded into the task's own type
+	if err := readJSON(path, resultsFormat, resultsVersion, &res); err != nil {
+		return nil, err
+	}
+	return &res, nil
 }
 
 // check reports the first setting of r that no run could have written for

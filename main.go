@@ -89,11 +89,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"maps"
 	"os"
 	"os/signal"
 	"path/filepath"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -102,134 +100,6 @@ import (
 	"unicode"
 )
 
-// The flags: the only package-level state. The learning flags are bound to
-// the fields of flagRecipe through recipeFlags; after parsing, the ones given
-// are copied into the recipe that -recipe names.
-var (
-	seedFlag    = flag.Uint64("seed", 2, "random seed of the run")
-	seedsFlag   = flag.String("seeds", "", "run seeds `A-B` at once on every core, each into out/seed-N/")
-	recipeFlag  = flag.String("recipe", "tuned", "the recipe the learning flags start from: "+strings.Join(recipeNames(), " or "))
-	taskFlag    = flag.String("task", "bars", "what to learn: "+strings.Join(taskNames, ", ")+" (see the package documentation)")
-	layersFlag  = flag.String("layers", "", "units per layer, visible first (default: the task's, 16,8,1 for the 4×4 bars)")
-	sizeFlag    = flag.Int("size", 4, "bars: side of the square images")
-	pVertFlag   = flag.Float64("p-vertical", 2.0/3, "bars: prior probability of vertical bars")
-	pBarFlag    = flag.Float64("p-bar", 0.2, "bars: probability that each bar of the chosen orientation is on")
-	widthFlag   = flag.Int("width", 8, "shifter: pixels per row")
-	pOnFlag     = flag.Float64("p-on", 0.2, "shifter: probability that each pixel of the bottom row is on")
-	modelFlag   = flag.String("model", "helmholtz", "the model: helmholtz, or rbm (a restricted Boltzmann machine, the rival; -hidden, -cd, -pcd, -rbm-rate)")
-	hiddenFlag  = flag.Int("hidden", 8, "rbm: hidden units")
-	cdFlag      = flag.Int("cd", 1, "rbm: Gibbs steps per update of contrastive divergence")
-	pcdFlag     = flag.Bool("pcd", false, "rbm: persistent contrastive divergence")
-	rbmRateFlag = flag.Float64("rbm-rate", defaultRBMRate, "rbm: rate of every weight and bias")
-	dataFlag    = flag.String("data", "", "digits: the folder of the four MNIST files, gzipped or not (see the README)")
-	perClass    = flag.Int("per-class", 700, "digits: training images of each class, the first in the MNIST training file")
-	splitFlag   = flag.String("split", "test", "digits: the images of the final numbers: test, or validation (for tuning)")
-	sweepsFlag  = flag.Int("sweeps", 500, "digits: passes of each machine through its training images")
-	isFlag      = flag.Int("is-samples", 0, "importance samples per image for an estimated NLL (default: none where exact values exist, else 100)")
-	lrFlag      = flag.Float64("lr", 0, "step size of both phases (sets -lr-gen and -lr-rec)")
-	initVisFlag = flag.String("init-bias-visible", biasText(tunedRecipe()),
-		"initial generative visible biases: a number, or marginal for the logit of each pixel's marginal"+recipeNote(biasText))
-	snapFlag   = flag.Int("snapshot-every", 50000, "iterations between exact evaluations and snapshots (0: first and last only)")
-	outFlag    = flag.String("out", "out", "folder for the results and figures")
-	fromFlag   = flag.String("from", "", "redraw the figures of the saved run in `DIR` into -out, without training")
-	cmpFlag    = flag.String("compare", "", "compare the -seeds runs in the folders of `DIR`, one per method: a table and DIR/comparison.png")
-	fpsFlag    = flag.Int("fps", 8, "frames per second of bars.gif")
-	quietFlag  = flag.Bool("quiet", false, "no progress line")
-	flagRecipe = tunedRecipe()
-)
-
-// init defines the learning flags of recipeFlags.
-func init() { bindRecipeFlags() }
-
-// recipeFlags binds every other learning flag to its field of a Recipe. A
-// flag's name is the field's JSON key with '-' for '_'.
-var recipeFlags = []struct {
-	name, usage string
-	field       func(rc *Recipe) any // a pointer to the field
-}{
-	{"steps", "wake-sleep iterations in all, every tournament candidate included", func(rc *Recipe) any { return &rc.Steps }},
-	{"batch", "images per wake phase and dreams per sleep phase; updates are averaged", func(rc *Recipe) any { return &rc.Batch }},
-	{"lr-gen", "step size of the wake phase's generative weights", func(rc *Recipe) any { return &rc.LRGen }},
-	{"lr-rec", "step size of the sleep phase's recognition weights", func(rc *Recipe) any { return &rc.LRRec }},
-	{"bias-rate-visible", "multiplier of -lr-gen for the visible biases", func(rc *Recipe) any { return &rc.BiasRateVisible }},
-	{"bias-rate-hidden", "multiplier of each phase's rate for hidden biases, both nets", func(rc *Recipe) any { return &rc.BiasRateHidden }},
-	{"bias-rate-top", "multiplier of each phase's rate for top biases, both nets", func(rc *Recipe) any { return &rc.BiasRateTop }},
-	{"weight-rate-top", "multiplier of each phase's rate for the weights to and from the top layer", func(rc *Recipe) any { return &rc.WeightRateTop }},
-	{"init-scale", "standard deviation of the initial weights above the first hidden layer", func(rc *Recipe) any { return &rc.InitScale }},
-	{"init-scale-visible", "standard deviation of the initial visible↔hidden weights", func(rc *Recipe) any { return &rc.InitScaleVisible }},
-	{"init-bias-hidden", "initial generative hidden biases", func(rc *Recipe) any { return &rc.InitBiasHidden }},
-	{"init-rec-hidden", "initial recognition hidden biases", func(rc *Recipe) any { return &rc.InitRecHidden }},
-	{"init-bias-top", "initial top biases, both nets", func(rc *Recipe) any { return &rc.InitBiasTop }},
-	{"positive", "keep the generative weights onto the visible units ≥ 0 (the paper's constraint)", func(rc *Recipe) any { return &rc.Positive }},
-	{"freeze-top", "fraction of -steps at the start during which the top layer does not learn", func(rc *Recipe) any { return &rc.FreezeTop }},
-	{"frozen-bias-hidden", "multiplier of -bias-rate-hidden while the top layer is frozen", func(rc *Recipe) any { return &rc.FrozenBiasHidden }},
-	{"candidates", "tournament: candidates screened, the best continuing", func(rc *Recipe) any { return &rc.Candidates }},
-	{"screen", "tournament: iterations each candidate trains before the first choice (scales with -steps unless given)", func(rc *Recipe) any { return &rc.Screen }},
-	{"finalists", "tournament: candidates kept after the first choice, to be scored again at -screen2", func(rc *Recipe) any { return &rc.Finalists }},
-	{"screen2", "tournament: iterations the finalists reach before the second choice (keeps its ratio to -screen unless given)", func(rc *Recipe) any { return &rc.Screen2 }},
-	{"screen-images", "tournament: training images scoring each candidate", func(rc *Recipe) any { return &rc.ScreenImages }},
-	{"anneal", "fraction of the kept candidate's iterations at the end over which all rates fall linearly", func(rc *Recipe) any { return &rc.Anneal }},
-	{"anneal-to", "multiplier of the rates at the end of the annealing", func(rc *Recipe) any { return &rc.AnnealTo }},
-	{"rule", "learning rule: ws (wake-sleep), reinforce (REINFORCE on the variational bound) or rws (reweighted wake-sleep)", func(rc *Recipe) any { return &rc.Rule }},
-	{"k", "rws: importance samples per image", func(rc *Recipe) any { return &rc.K }},
-	{"wake", "wake-phase latents: recognition (wake-sleep), or exact (ablation: the enumerated posterior)", func(rc *Recipe) any { return &rc.Wake }},
-}
-
-// bindRecipeFlags defines a flag for every entry of recipeFlags, storing
-// into flagRecipe, with the default recipe's value as its default and the
-// other recipes' values, where they differ, in its help text.
-func bindRecipeFlags() {
-	for _, f := range recipeFlags {
-		usage := f.usage + recipeNote(func(rc Recipe) string { return fmt.Sprint(reflect.ValueOf(f.field(&rc)).Elem()) })
-		switch p := f.field(&flagRecipe).(type) {
-		case *int:
-			flag.IntVar(p, f.name, *p, usage)
-		case *float64:
-			flag.Float64Var(p, f.name, *p, usage)
-		case *string:
-			flag.StringVar(p, f.name, *p, usage)
-		case *bool:
-			flag.BoolVar(p, f.name, *p, usage)
-		default:
-			panic(fmt.Sprintf("recipeFlags: %s: field of type %T", f.name, p))
-		}
-	}
-}
-
-// recipeNote returns " (plain: v, paper: w)": the value, as text, of each
-// recipe other than the default where it differs from the default's.
-func recipeNote(text func(Recipe) string) string {
-	all := recipes()
-	var notes []string
-	for _, rc := range all[1:] {
-		if v := text(rc); v != text(all[0]) {
-			notes = append(notes, rc.Name+": "+v)
-		}
-	}
-	if notes == nil {
-		return ""
-	}
-	return " (" + strings.Join(notes, ", ") + ")"
-}
-
-// biasText returns the initial visible bias of rc as -init-bias-visible
-// spells it.
-func biasText(rc Recipe) string {
-	if rc.InitBiasMarginal {
-		return "marginal"
-	}
-	return strconv.FormatFloat(rc.InitBiasVisible, 'g', -1, 64)
-}
-
-// recipeNames returns the names -recipe accepts, the default first.
-func recipeNames() []string {
-	var names []string
-	for _, rc := range recipes() {
-		names = append(names, rc.Name)
-	}
-	return names
-}
-
 // Exit statuses, as the package comment documents.
 const (
 	exitFail      = 1
@@ -237,48 +107,15 @@ const (
 	exitInterrupt = 130
 )
 
-// usageError is bad usage: main prints it and exits with status 2.
-type usageError struct{ msg string }
-
-// Error returns the message.
-func (e usageError) Error() string { return e.msg }
-
-// badFlag returns a usage error naming the flag and what it allows.
-func badFlag(format string, args ...any) error {
-	return usageError{fmt.Sprintf(format, args...)}
-}
-
-// main checks the flags, then trains one seed, trains several, or redraws a
-// saved run, and exits with the status the package comment documents.
+// main parses the command line, runs what it asks for, and exits with the
+// status the package comment documents.
 func main() {
-	flag.Usage = func() {
-		w := flag.CommandLine.Output()
-		fmt.Fprintf(w, "usage: helmholtz [flags]\n\n")
-		fmt.Fprintf(w, "Trains a Helmholtz machine on the bars by wake-sleep (Hinton et al., Science 1995)\n")
-		fmt.Fprintf(w, "and evaluates it by the exact KL[p_data‖p_model]. Examples:\n\n")
-		fmt.Fprintf(w, "  helmholtz -seed 2          the canonical run, into out/\n")
-		fmt.Fprintf(w, "  helmholtz -seeds 1-20      twenty seeds on every core\n")
-		fmt.Fprintf(w, "  helmholtz -recipe paper    the procedure of the authors' preprint\n")
-		fmt.Fprintf(w, "  helmholtz -recipe plain    the published reproduction's recipe\n")
-		fmt.Fprintf(w, "  helmholtz -task digits -data DIR   the digits experiment on MNIST in DIR\n")
-		fmt.Fprintf(w, "  helmholtz -from out -out docs   redraw the figures of a saved run\n\n")
-		fmt.Fprintf(w, "Flags (a learning flag overrides the value of the recipe):\n")
-		flag.PrintDefaults()
+	cmd, err := parseArgs(os.Args[1:])
+	var h helpRequest
+	if errors.As(err, &h) {
+		h.print(os.Stderr)
+		os.Exit(0)
 	}
-	flag.CommandLine.Init("helmholtz", flag.ContinueOnError)
-	flag.CommandLine.SetOutput(io.Discard)
-	if err := flag.CommandLine.Parse(os.Args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			flag.CommandLine.SetOutput(os.Stderr)
-			flag.Usage()
-			os.Exit(0)
-		}
-		fail(usageError{err.Error() + " (see helmholtz -h)"})
-	}
-	if flag.NArg() > 0 {
-		fail(usageError{fmt.Sprintf("unexpected argument %q: every setting is a flag (see helmholtz -h)", flag.Arg(0))})
-	}
-	cfg, err := configure()
 	if err != nil {
 		fail(err)
 	}
@@ -289,23 +126,11 @@ func main() {
 		<-signals
 		stop.Store(true)
 		<-signals
-		removeTemporaries(cfg.out)
+		removeTemporaries(cmd.out)
 		fmt.Fprintln(os.Stderr, "\nhelmholtz: second signal: exiting at once; a folder without results.json is incomplete")
 		os.Exit(exitInterrupt)
 	}()
-	var interrupted bool
-	switch {
-	case *cmpFlag != "":
-		err = compare(*cmpFlag)
-	case cfg.digits != nil:
-		interrupted, err = runDigitsCmd(cfg, &stop)
-	case cfg.from != "":
-		interrupted, err = redraw(cfg, &stop)
-	case cfg.seeds != nil:
-		interrupted, err = runSeeds(cfg, &stop)
-	default:
-		interrupted, err = runOne(cfg, &stop)
-	}
+	interrupted, err := cmd.run(&stop)
 	if err != nil {
 		fail(err)
 	}
@@ -313,6 +138,34 @@ func main() {
 		fmt.Fprintln(os.Stderr, "helmholtz: interrupted: wrote the results of what was done, marked \"interrupted\": true")
 		os.Exit(exitInterrupt)
 	}
+}
+
+// command is what the command line asks for, its flags checked.
+type command struct {
+	exp       experiment // the experiment a run trains
+	seed      uint64
+	seeds     []uint64 // -seeds, or nil for one seed
+	out       string
+	quiet     bool
+	fps       int
+	from      string // -from: redraw this saved run instead
+	summarize string // -summarize: summarise the seed folders here instead
+	compare   string // -compare: compare the methods here instead
+}
+
+// run does what cmd asks for. It reports whether a stop came first.
+func (cmd *command) run(stop *atomic.Bool) (bool, error) {
+	switch {
+	case cmd.compare != "":
+		return false, compare(cmd.compare)
+	case cmd.summarize != "":
+		return false, summarizeFolders(cmd.summarize)
+	case cmd.from != "":
+		return redraw(cmd.from, cmd.out, cmd.fps, cmd.quiet, stop)
+	case cmd.seeds != nil:
+		return runSeeds(cmd.exp, cmd.seeds, cmd.out, cmd.quiet, stop)
+	}
+	return runOne(cmd.exp, cmd.seed, cmd.out, cmd.quiet, stop)
 }
 
 // fail prints err as one line and exits with the status its kind documents.
@@ -340,150 +193,291 @@ func oneLine(s string) string {
 	return b.String()
 }
 
-// config is a run's settings after the flags have been checked.
-type config struct {
-	train     Trainer        // data, layer sizes, recipe and snapshot spacing
-	seed      uint64         // -seed
-	seeds     []uint64       // -seeds, or nil
-	rbm       *rbmSettings   // -model rbm, or nil
-	digits    *digitSettings // -task digits, or nil
-	out, from string
-	fps       int
-	quiet     bool
+// usageError is bad usage: main prints it and exits with status 2.
+type usageError struct{ msg string }
+
+// Error returns the message.
+func (e usageError) Error() string { return e.msg }
+
+// badFlag returns a usage error naming the flag and what it allows.
+func badFlag(format string, args ...any) error {
+	return usageError{fmt.Sprintf(format, args...)}
 }
 
-// configure checks every flag and returns the run's settings, or a usage
-// error naming the first flag that is wrong. It creates and writes nothing.
-func configure() (*config, error) {
+// flagValues holds the value of every flag.
+type flagValues struct {
+	seed                               uint64
+	seeds, recipe, task, model, layers string
+	out, from, summarize, compare      string
+	data, split, initVisible           string
+	size, width, hidden, cd            int
+	perClass, sweeps, isSamples, fps   int
+	snapshotEvery                      int
+	pVertical, pBar, pOn, rbmRate, lr  float64
+	pcd, quiet                         bool
+	rc                                 Recipe // the learning flags, over the recipe -recipe names
+}
+
+// newFlagSet returns the program's flags, storing into v, the learning
+// flags with the values of v.rc as their defaults.
+func newFlagSet(v *flagValues) *flag.FlagSet {
+	fs := flag.NewFlagSet("helmholtz", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Uint64Var(&v.seed, "seed", 2, "random seed of the run")
+	fs.StringVar(&v.seeds, "seeds", "", "run seeds `A-B` at once on every core, each into out/seed-N/")
+	fs.StringVar(&v.out, "out", "out", "folder for the results and figures")
+	fs.BoolVar(&v.quiet, "quiet", false, "no progress line")
+	fs.StringVar(&v.task, "task", "bars", "what to learn: "+strings.Join(taskNames, ", "))
+	fs.StringVar(&v.model, "model", "helmholtz", "helmholtz, or rbm (a restricted Boltzmann machine)")
+	fs.StringVar(&v.recipe, "recipe", "tuned", "how the machine learns: "+strings.Join(recipeNames(), ", "))
+	fs.StringVar(&v.layers, "layers", "", "units per layer, visible first (default: the task's)")
+	fs.IntVar(&v.snapshotEvery, "snapshot-every", 50000, "iterations between snapshots (0: first and last)")
+	fs.IntVar(&v.isSamples, "is-samples", 0, "importance samples per image for an estimated NLL")
+	fs.IntVar(&v.fps, "fps", 8, "frames per second of bars.gif")
+	fs.StringVar(&v.from, "from", "", "redraw the figures of the saved run in `DIR` into -out")
+	fs.StringVar(&v.summarize, "summarize", "", "summarise the seed-N folders in `DIR`, made anywhere")
+	fs.StringVar(&v.compare, "compare", "", "compare the methods in `DIR`, one folder of seeds each")
+	fs.IntVar(&v.size, "size", 4, "side of the square images")
+	fs.Float64Var(&v.pVertical, "p-vertical", 2.0/3, "prior probability of vertical bars")
+	fs.Float64Var(&v.pBar, "p-bar", 0.2, "probability that each bar of the orientation is on")
+	fs.IntVar(&v.width, "width", 8, "pixels per row")
+	fs.Float64Var(&v.pOn, "p-on", 0.2, "probability that each pixel of the bottom row is on")
+	fs.StringVar(&v.data, "data", "", "the folder of the four MNIST files, gzipped or not")
+	fs.IntVar(&v.perClass, "per-class", 700, "training images of each class")
+	fs.StringVar(&v.split, "split", "test", "the images of the final numbers: test, or validation")
+	fs.IntVar(&v.sweeps, "sweeps", 500, "passes of each machine through its images")
+	fs.IntVar(&v.hidden, "hidden", 8, "hidden units")
+	fs.IntVar(&v.cd, "cd", 1, "Gibbs steps per update of contrastive divergence")
+	fs.BoolVar(&v.pcd, "pcd", false, "persistent contrastive divergence")
+	fs.Float64Var(&v.rbmRate, "rbm-rate", defaultRBMRate, "rate of every weight and bias")
+	fs.Float64Var(&v.lr, "lr", 0, "step size of both phases (sets -lr-gen and -lr-rec)")
+	fs.StringVar(&v.initVisible, "init-bias-visible", biasText(v.rc), "initial generative visible biases: a number, or marginal")
+	recipeFlags(fs, &v.rc)
+	return fs
+}
+
+// recipeFlags defines the flag of every field of rc, with rc's values as
+// their defaults. A flag's name is the field's JSON key with '-' for '_'.
+func recipeFlags(fs *flag.FlagSet, rc *Recipe) {
+	fs.IntVar(&rc.Steps, "steps", rc.Steps, "wake-sleep iterations in all, every candidate included")
+	fs.IntVar(&rc.Batch, "batch", rc.Batch, "images per wake phase and dreams per sleep phase")
+	fs.Float64Var(&rc.LRGen, "lr-gen", rc.LRGen, "step size of the wake phase (generative net)")
+	fs.Float64Var(&rc.LRRec, "lr-rec", rc.LRRec, "step size of the sleep phase (recognition net)")
+	fs.Float64Var(&rc.BiasRateVisible, "bias-rate-visible", rc.BiasRateVisible, "multiplier of -lr-gen for visible biases")
+	fs.Float64Var(&rc.BiasRateHidden, "bias-rate-hidden", rc.BiasRateHidden, "multiplier of the rates for hidden biases")
+	fs.Float64Var(&rc.BiasRateTop, "bias-rate-top", rc.BiasRateTop, "multiplier of the rates for top biases")
+	fs.Float64Var(&rc.WeightRateTop, "weight-rate-top", rc.WeightRateTop, "multiplier of the rates for top weights")
+	fs.Float64Var(&rc.InitScale, "init-scale", rc.InitScale, "σ of the initial weights above layer 1")
+	fs.Float64Var(&rc.InitScaleVisible, "init-scale-visible", rc.InitScaleVisible, "σ of the initial visible↔hidden weights")
+	fs.Float64Var(&rc.InitBiasHidden, "init-bias-hidden", rc.InitBiasHidden, "initial generative hidden biases")
+	fs.Float64Var(&rc.InitRecHidden, "init-rec-hidden", rc.InitRecHidden, "initial recognition hidden biases")
+	fs.Float64Var(&rc.InitBiasTop, "init-bias-top", rc.InitBiasTop, "initial top biases, both nets")
+	fs.BoolVar(&rc.Positive, "positive", rc.Positive, "keep the weights onto the visible units ≥ 0")
+	fs.Float64Var(&rc.FreezeTop, "freeze-top", rc.FreezeTop, "fraction of -steps with the top layer frozen")
+	fs.Float64Var(&rc.FrozenBiasHidden, "frozen-bias-hidden", rc.FrozenBiasHidden, "multiplier of hidden bias rates while frozen")
+	fs.IntVar(&rc.Candidates, "candidates", rc.Candidates, "tournament: candidates screened")
+	fs.IntVar(&rc.Screen, "screen", rc.Screen, "tournament: iterations before the first choice")
+	fs.IntVar(&rc.Finalists, "finalists", rc.Finalists, "tournament: candidates kept for the second choice")
+	fs.IntVar(&rc.Screen2, "screen2", rc.Screen2, "tournament: iterations before the second choice")
+	fs.IntVar(&rc.ScreenImages, "screen-images", rc.ScreenImages, "tournament: training images scoring a candidate")
+	fs.Float64Var(&rc.Anneal, "anneal", rc.Anneal, "fraction of the run at the end over which rates fall")
+	fs.Float64Var(&rc.AnnealTo, "anneal-to", rc.AnnealTo, "multiplier of the rates at the end")
+	fs.StringVar(&rc.Rule, "rule", rc.Rule, "ws (wake-sleep), reinforce or rws (reweighted wake-sleep)")
+	fs.IntVar(&rc.K, "k", rc.K, "rws: importance samples per image")
+	fs.StringVar(&rc.Wake, "wake", rc.Wake, "wake latents: recognition, or exact (the true posterior)")
+}
+
+// parseArgs parses the command line: the flags are read once over the
+// default recipe, to learn which recipe -recipe names, and again over that
+// recipe, so that the learning flags given override its values. It returns
+// the command, a helpRequest, or a usage error.
+func parseArgs(args []string) (*command, error) {
+	if len(args) > 0 && args[0] == "help" {
+		return nil, helpRequest{topic: strings.Join(args[1:], " ")}
+	}
+	v := &flagValues{rc: tunedRecipe()}
+	fs := newFlagSet(v)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, helpRequest{topic: v.topic(given(fs))}
+		}
+		return nil, usageError{err.Error() + " (see helmholtz -h)"}
+	}
+	if fs.NArg() > 0 {
+		return nil, badFlag("unexpected argument %q: every setting is a flag (see helmholtz -h)", fs.Arg(0))
+	}
+	i := slices.Index(recipeNames(), v.recipe)
+	if i < 0 {
+		return nil, badFlag("-recipe %q: must be %s", v.recipe, strings.Join(recipeNames(), " or "))
+	}
+	v = &flagValues{rc: recipes()[i]}
+	fs = newFlagSet(v)
+	if err := fs.Parse(args); err != nil {
+		return nil, usageError{err.Error()}
+	}
+	return v.command(given(fs))
+}
+
+// given returns the names of the flags set on the command line.
+func given(fs *flag.FlagSet) map[string]bool {
 	set := map[string]bool{}
-	flag.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	c := &config{seed: *seedFlag, out: *outFlag, from: *fromFlag, fps: *fpsFlag, quiet: *quietFlag}
-	switch *taskFlag {
-	case "bars":
-		c.train.Data = &Bars{Size: *sizeFlag, PVertical: *pVertFlag, PBar: *pBarFlag}
-	case "shifter":
-		c.train.Data = &Shifter{Width: *widthFlag, POn: *pOnFlag}
-	case "world3":
-		c.train.Data = &World3{}
-	case "digits":
-		var err error
-		c.digits, err = digitConfig(set)
-		return c, err
-	default:
-		return nil, badFlag("-task %q: must be %s", *taskFlag, strings.Join(taskNames, ", "))
-	}
-	if err := c.train.Data.validate(); err != nil {
-		return nil, flagError(err)
-	}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return set
+}
+
+// command checks the flags' values (set holds the flags given) and returns
+// the command they ask for, or a usage error naming the first flag that is
+// wrong. It creates and writes nothing.
+func (v *flagValues) command(set map[string]bool) (*command, error) {
+	cmd := &command{seed: v.seed, out: v.out, quiet: v.quiet, fps: v.fps, from: v.from, summarize: v.summarize, compare: v.compare}
 	switch {
-	case *fpsFlag < 1 || *fpsFlag > 100:
-		return nil, badFlag("-fps %d: must be between 1 and 100", *fpsFlag)
-	case *outFlag == "":
-		return nil, badFlag("-out: must name a folder")
-	case *snapFlag < 0:
-		return nil, badFlag("-snapshot-every %d: must be at least 0", *snapFlag)
-	case *isFlag < 0 || *isFlag > 100000:
-		return nil, badFlag("-is-samples %d: must be between 0 and 100000", *isFlag)
-	}
-	if c.from != "" {
-		for name := range set {
-			if !slices.Contains([]string{"from", "out", "fps", "quiet"}, name) {
-				return nil, badFlag("-%s: not used with -from, which redraws a saved run as it was trained (only -out, -fps and -quiet apply)", name)
-			}
+	case v.compare != "" || v.summarize != "":
+		return cmd, nil
+	case v.task == "digits":
+		s, err := v.digits(set)
+		cmd.exp = func(seed uint64, stop func() bool, p *progress) (*outputs, error) {
+			return digitsExperiment(*s, seed, stop, p)
 		}
-		if _, err := os.Stat(filepath.Join(c.from, snapshotsFile)); err != nil {
-			return nil, badFlag("-from %q: no saved run there (%v)", c.from, errors.Unwrap(err))
-		}
-		return c, nil
+		return cmd, err
 	}
-	rc, err := chosenRecipe(set)
+	t, err := v.trainer(set)
 	if err != nil {
 		return nil, err
 	}
-	if err := rc.validate(); err != nil {
-		return nil, flagError(err)
-	}
-	c.train.Recipe = *rc
-	c.train.SnapshotEvery, c.train.ISSamples = *snapFlag, *isFlag
 	switch {
-	case *modelFlag == "rbm" && (*hiddenFlag < 1 || *hiddenFlag > 20):
-		return nil, badFlag("-hidden %d: must be between 1 and 20 (the partition function sums 2^hidden terms)", *hiddenFlag)
-	case *modelFlag == "rbm" && (*cdFlag < 1 || *cdFlag > 1000):
-		return nil, badFlag("-cd %d: must be between 1 and 1000", *cdFlag)
-	case *modelFlag == "rbm" && (!positive(*rbmRateFlag) || *rbmRateFlag > 100):
-		return nil, badFlag("-rbm-rate %v: must be a number > 0 and at most 100", *rbmRateFlag)
-	case *modelFlag == "rbm":
-		c.rbm = &rbmSettings{Hidden: *hiddenFlag, CD: *cdFlag, PCD: *pcdFlag, Rate: *rbmRateFlag, Steps: rc.Steps}
-	case *modelFlag != "helmholtz":
-		return nil, badFlag("-model %q: must be helmholtz or rbm", *modelFlag)
+	case v.fps < 1 || v.fps > 100:
+		return nil, badFlag("-fps %d: must be between 1 and 100", v.fps)
+	case v.out == "":
+		return nil, badFlag("-out: must name a folder")
+	case v.from != "":
+		return cmd, v.checkFrom(set)
 	}
-	c.train.Sizes = c.train.Data.Layers()
-	if *layersFlag != "" {
-		if c.train.Sizes, err = parseLayers(*layersFlag, c.train.Sizes); err != nil {
-			return nil, err
-		}
-	}
-	if err := c.spaceSnapshots(set["snapshot-every"]); err != nil {
+	if cmd.exp, err = v.experiment(t); err != nil {
 		return nil, err
 	}
-	if *seedsFlag != "" {
-		if c.seeds, err = parseSeeds(*seedsFlag); err != nil {
-			return nil, err
-		}
+	if v.seeds != "" {
+		cmd.seeds, err = parseSeeds(v.seeds)
 	}
-	return c, nil
+	return cmd, err
 }
 
-// spaceSnapshots checks the snapshot spacing the user gave (given) against
-// the bound on snapshots, or widens the default to keep within it and
-// within the evaluation budget, saying so.
-func (c *config) spaceSnapshots(given bool) error {
-	fewest := fewestSpacing(c.train.Recipe.Steps)
-	if given && c.train.SnapshotEvery > 0 && c.train.SnapshotEvery < fewest {
-		return badFlag("-snapshot-every %d: at most %d snapshots in a run, so at least %d for -steps %d (0: the first and last only)",
-			c.train.SnapshotEvery, maxSnapshots, fewest, c.train.Recipe.Steps)
+// experiment returns the experiment that -model asks for on the data and
+// recipe of t.
+func (v *flagValues) experiment(t Trainer) (experiment, error) {
+	switch {
+	case v.model == "helmholtz":
+		s := machineSettings{Trainer: t, FPS: v.fps}
+		return func(seed uint64, stop func() bool, p *progress) (*outputs, error) {
+			return trainMachine(s, seed, stop, p)
+		}, nil
+	case v.model != "rbm":
+		return nil, badFlag("-model %q: must be helmholtz or rbm", v.model)
+	case v.hidden < 1 || v.hidden > 20:
+		return nil, badFlag("-hidden %d: must be between 1 and 20 (the partition function sums 2^hidden terms)", v.hidden)
+	case v.cd < 1 || v.cd > 1000:
+		return nil, badFlag("-cd %d: must be between 1 and 1000", v.cd)
+	case !positive(v.rbmRate) || v.rbmRate > 100:
+		return nil, badFlag("-rbm-rate %v: must be a number > 0 and at most 100", v.rbmRate)
 	}
-	if every := boundedSpacing(&c.train); !given && every > c.train.SnapshotEvery {
-		c.train.SnapshotEvery = every
-		if !c.quiet {
+	s := rbmSettings{Hidden: v.hidden, CD: v.cd, PCD: v.pcd, Rate: v.rbmRate, Steps: t.Recipe.Steps}
+	return func(seed uint64, stop func() bool, _ *progress) (*outputs, error) {
+		return trainRBMRun(t, s, seed, stop)
+	}, nil
+}
+
+// checkFrom checks -from, which takes no flag that would change the run.
+func (v *flagValues) checkFrom(set map[string]bool) error {
+	for name := range set {
+		if !slices.Contains([]string{"from", "out", "fps", "quiet"}, name) {
+			return badFlag("-%s: not used with -from, which redraws a saved run as it was trained (only -out, -fps and -quiet apply)", name)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(v.from, snapshotsFile)); err != nil {
+		return badFlag("-from %q: no saved run there (%v)", v.from, errors.Unwrap(err))
+	}
+	return nil
+}
+
+// trainer returns the data, layers, recipe and snapshot spacing of a run on
+// the bars, the shifter or the 3×3 world.
+func (v *flagValues) trainer(set map[string]bool) (Trainer, error) {
+	var t Trainer
+	switch v.task {
+	case "bars":
+		t.Data = &Bars{Size: v.size, PVertical: v.pVertical, PBar: v.pBar}
+	case "shifter":
+		t.Data = &Shifter{Width: v.width, POn: v.pOn}
+	case "world3":
+		t.Data = &World3{}
+	default:
+		return t, badFlag("-task %q: must be %s", v.task, strings.Join(taskNames, ", "))
+	}
+	if err := t.Data.validate(); err != nil {
+		return t, flagError(err)
+	}
+	switch {
+	case v.snapshotEvery < 0:
+		return t, badFlag("-snapshot-every %d: must be at least 0", v.snapshotEvery)
+	case v.isSamples < 0 || v.isSamples > 100000:
+		return t, badFlag("-is-samples %d: must be between 0 and 100000", v.isSamples)
+	case v.from != "":
+		return t, nil // the saved run has its own
+	}
+	rc, err := v.chosenRecipe(set)
+	if err != nil {
+		return t, err
+	}
+	t.Recipe, t.SnapshotEvery, t.ISSamples = *rc, v.snapshotEvery, v.isSamples
+	t.Sizes = t.Data.Layers()
+	if v.layers != "" {
+		if t.Sizes, err = parseLayers(v.layers, t.Sizes); err != nil {
+			return t, err
+		}
+	}
+	return t, v.spaceSnapshots(&t, set["snapshot-every"])
+}
+
+// spaceSnapshots checks the snapshot spacing of t that the user gave
+// (given) against the bound on snapshots, or widens the default to keep
+// within it and within the evaluation budget, saying so.
+func (v *flagValues) spaceSnapshots(t *Trainer, given bool) error {
+	fewest := fewestSpacing(t.Recipe.Steps)
+	if given && t.SnapshotEvery > 0 && t.SnapshotEvery < fewest {
+		return badFlag("-snapshot-every %d: at most %d snapshots in a run, so at least %d for -steps %d (0: the first and last only)",
+			t.SnapshotEvery, maxSnapshots, fewest, t.Recipe.Steps)
+	}
+	if every := boundedSpacing(t); !given && every > t.SnapshotEvery {
+		t.SnapshotEvery = every
+		if !v.quiet {
 			fmt.Fprintf(os.Stderr, "helmholtz: a snapshot every %d iterations, so that %s keeps within %d snapshots and a few seconds of evaluation (-snapshot-every chooses)\n",
-				every, joinInts(c.train.Sizes, "-"), maxSnapshots)
+				every, joinInts(t.Sizes, "-"), maxSnapshots)
 		}
 	}
 	return nil
 }
 
 // chosenRecipe returns the recipe -recipe names with the learning flags
-// given (set) copied over it.
-func chosenRecipe(set map[string]bool) (*Recipe, error) {
-	i := slices.Index(recipeNames(), *recipeFlag)
-	if i < 0 {
-		return nil, badFlag("-recipe %q: must be %s", *recipeFlag, strings.Join(recipeNames(), " or "))
-	}
-	rc := recipes()[i]
-	base := rc
-	for _, f := range recipeFlags {
-		if set[f.name] {
-			reflect.ValueOf(f.field(&rc)).Elem().Set(reflect.ValueOf(f.field(&flagRecipe)).Elem())
-		}
-	}
+// given (set) over it, checked.
+func (v *flagValues) chosenRecipe(set map[string]bool) (*Recipe, error) {
+	rc := v.rc
+	base := recipes()[slices.Index(recipeNames(), v.recipe)]
 	if set["lr"] {
-		if !positive(*lrFlag) {
-			return nil, badFlag("-lr %v: must be a finite number > 0", *lrFlag)
+		if !positive(v.lr) {
+			return nil, badFlag("-lr %v: must be a finite number > 0", v.lr)
 		}
 		if !set["lr-gen"] {
-			rc.LRGen = *lrFlag
+			rc.LRGen = v.lr
 		}
 		if !set["lr-rec"] {
-			rc.LRRec = *lrFlag
+			rc.LRRec = v.lr
 		}
 	}
 	if set["init-bias-visible"] {
-		rc.InitBiasMarginal = *initVisFlag == "marginal"
+		rc.InitBiasMarginal = v.initVisible == "marginal"
 		if !rc.InitBiasMarginal {
-			b, err := strconv.ParseFloat(*initVisFlag, 64)
+			b, err := strconv.ParseFloat(v.initVisible, 64)
 			if err != nil || !finite(b) {
-				return nil, badFlag("-init-bias-visible %q: must be a finite number or marginal", *initVisFlag)
+				return nil, badFlag("-init-bias-visible %q: must be a finite number or marginal", v.initVisible)
 			}
 			rc.InitBiasVisible = b
 		}
@@ -495,64 +489,51 @@ func chosenRecipe(set map[string]bool) (*Recipe, error) {
 				k, rc.Steps, rc.Screen, most)
 		}
 		return nil, badFlag("-steps %d: too few for the %s recipe's tournament of %d candidates; give at least %d, or -candidates 1 for a single run",
-			rc.Steps, *recipeFlag, k, fewestSteps(rc, base, set))
+			rc.Steps, v.recipe, k, fewestSteps(rc, base, set))
+	}
+	if err := rc.validate(); err != nil {
+		return nil, flagError(err)
 	}
 	return &rc, nil
 }
 
-// scaleTournament sets the tournament's lengths of rc, set for the recipe
-// base's steps, for rc's: they scale with the steps unless given.
-func scaleTournament(rc *Recipe, base Recipe, set map[string]bool) {
-	if set["steps"] && !set["screen"] {
-		rc.Screen = int(int64(base.Screen) * int64(rc.Steps) / int64(base.Steps))
+// digits returns the digits experiment's settings, or a usage error naming
+// the first flag that is wrong.
+func (v *flagValues) digits(set map[string]bool) (*digitSettings, error) {
+	s := paperDigits()
+	s.Dir, s.PerClass, s.Split, s.Sweeps = v.data, v.perClass, v.split, v.sweeps
+	if set["lr"] {
+		s.Rate = v.lr
 	}
-	if !set["screen2"] && base.Screen > 0 {
-		rc.Screen2 = rc.Screen * base.Screen2 / base.Screen
+	if set["is-samples"] {
+		s.ISSamples = v.isSamples
 	}
-	if !set["finalists"] {
-		rc.Finalists = min(rc.Finalists, max(rc.Candidates, 1))
-	}
-}
-
-// mostCandidates returns the most candidates whose tournament fits rc's
-// steps with rc's screening lengths, or 0 if none does.
-func mostCandidates(rc Recipe) int {
-	for k := min(rc.Steps/max(rc.Screen, 1), maxCandidates); k > 1; k-- {
-		t := rc
-		t.Candidates, t.Finalists = k, min(rc.Finalists, k)
-		if t.validate() == nil {
-			return k
+	for _, f := range []string{"seeds", "from", "model"} {
+		if set[f] {
+			return nil, badFlag("-%s: not for -task digits, which runs one seed (-seed) of its own experiment", f)
 		}
 	}
-	return 0
-}
-
-// fewestSteps returns the fewest steps with which rc's tournament, scaled
-// from base, fits its budget (maxSteps if none does).
-func fewestSteps(rc, base Recipe, set map[string]bool) int {
-	set = maps.Clone(set)
-	set["steps"] = true
-	fits := func(steps int) bool {
-		t := rc
-		t.Steps = steps
-		scaleTournament(&t, base, set)
-		return t.validate() == nil
+	switch {
+	case s.Dir == "":
+		return nil, badFlag("-task digits needs -data DIR, the folder of the four MNIST files (docs/digits.md says how to fetch them)")
+	case s.PerClass < 1 || s.PerClass > 5000:
+		return nil, badFlag("-per-class %d: must be between 1 and 5000 (MNIST's smallest class has 5421 training images, 500 of which validate)", s.PerClass)
+	case s.Split != "test" && s.Split != "validation":
+		return nil, badFlag("-split %q: must be test or validation", s.Split)
+	case s.Sweeps < 1 || s.Sweeps > 100000:
+		return nil, badFlag("-sweeps %d: must be between 1 and 100000", s.Sweeps)
+	case !positive(s.Rate) || s.Rate > 10:
+		return nil, badFlag("-lr %v: must be a number > 0 and at most 10", s.Rate)
+	case s.ISSamples < 1 || s.ISSamples > 100000:
+		return nil, badFlag("-is-samples %d: must be between 1 and 100000", s.ISSamples)
 	}
-	lo, hi := rc.Steps, max(rc.Steps, 1)
-	for !fits(hi) {
-		if hi >= maxSteps {
-			return maxSteps
-		}
-		lo, hi = hi, min(2*hi, maxSteps)
-	}
-	for lo+1 < hi { // fits(hi), not fits(lo)
-		if mid := (lo + hi) / 2; fits(mid) {
-			hi = mid
-		} else {
-			lo = mid
+	if v.layers != "" {
+		var err error
+		if s.Layers, err = parseLayers(v.layers, s.Layers); err != nil {
+			return nil, err
 		}
 	}
-	return hi
+	return &s, nil
 }
 
 // flagError turns a rangeError of a setting into a usage error naming its
@@ -565,10 +546,6 @@ func flagError(err error) error {
 	}
 	return usageError{err.Error()}
 }
-
-// maxHidden bounds the units of a layer: enough for any task here, small
-// enough that a mistyped size fails at once rather than in training.
-const maxHidden = 4096
 
 // parseLayers parses -layers, a comma-separated list of layer sizes, visible
 // first, whose first entry must be the number of pixels, the first entry of

@@ -27,8 +27,8 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// command returns the program run with args in dir.
-func command(t *testing.T, dir string, args ...string) *exec.Cmd {
+// program returns the program run with args in dir.
+func program(t *testing.T, dir string, args ...string) *exec.Cmd {
 	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
@@ -43,7 +43,7 @@ func command(t *testing.T, dir string, args ...string) *exec.Cmd {
 // run runs the program and returns its exit status, stdout and stderr.
 func run(t *testing.T, dir string, args ...string) (int, string, string) {
 	t.Helper()
-	cmd := command(t, dir, args...)
+	cmd := program(t, dir, args...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
@@ -257,7 +257,7 @@ func started(t *testing.T, dir string) {
 // outputs that record the interruption.
 func TestInterrupt(t *testing.T) {
 	dir := t.TempDir()
-	cmd := command(t, dir, "-seed", "2", "-out", "o", "-quiet")
+	cmd := program(t, dir, "-seed", "2", "-out", "o", "-quiet")
 	var errb bytes.Buffer
 	cmd.Stderr = &errb
 	if err := cmd.Start(); err != nil {
@@ -333,7 +333,7 @@ func TestFromBrokenModel(t *testing.T) {
 // the status is 130.
 func TestInterruptSeeds(t *testing.T) {
 	dir := t.TempDir()
-	cmd := command(t, dir, "-seeds", "1-6", "-out", "o", "-quiet")
+	cmd := program(t, dir, "-seeds", "1-6", "-out", "o", "-quiet")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -367,7 +367,7 @@ func TestInterruptSeeds(t *testing.T) {
 // with status 130, and any output file it had finished is whole.
 func TestSecondSignal(t *testing.T) {
 	dir := t.TempDir()
-	cmd := command(t, dir, "-seed", "2", "-out", "o", "-quiet")
+	cmd := program(t, dir, "-seed", "2", "-out", "o", "-quiet")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"cmp"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -30,55 +31,43 @@ const (
 	gifFile     = "bars.gif"
 )
 
-// fantasySeed seeds the draws of the fantasies in every figure.
-const fantasySeed = 1995
+// figure is a figure of a run and the function that encodes it.
+type figure struct {
+	name   string
+	encode func(w io.Writer) error
+}
 
-// figures returns every figure of a run, whose settings are res and whose
-// kept candidate's snapshots are snaps, as files that are drawn at once, on
-// every core, ahead of their writing (see ahead).
-func figures(res *Results, snaps []Snapshot, fps int) []outFile {
+// pngFigure returns the figure that draw draws, as a PNG file called name.
+func pngFigure(name string, draw func() image.Image) figure {
+	return figure{name, func(w io.Writer) error { return png.Encode(w, draw()) }}
+}
+
+// machineFigures returns every figure of a Helmholtz machine run, whose
+// results are res and whose kept candidate's snapshots are snaps.
+func machineFigures(res *Results, snaps []Snapshot, fps int) []figure {
 	final := snaps[len(snaps)-1].Net
-	res = new(*res) // drawn ahead from a copy: the manifest goes on to fill in res
-	return ahead([]outFile{
-		pngFile(curvesFile, func() image.Image { return drawCurves(res, snaps) }),
-		pngFile(samplesFile, func() image.Image { return drawSamples(final, res.Data) }),
-		pngFile(fieldsFile, func() image.Image { return drawFields(final, res.Data) }),
-		pngFile(codesFile, func() image.Image { return drawCodes(final, res.Data) }),
-		pngFile(weightsFile, func() image.Image { return drawWeights(final, res.Data) }),
-		{name: gifFile, figure: true, write: func(w io.Writer) error { return gif.EncodeAll(w, drawAnimation(res, snaps, fps)) }},
-	})
-}
-
-// ahead starts drawing and encoding every file into memory at once, each on
-// its own goroutine, and returns the files with a write that waits for its
-// bytes: the figures are drawn on every core while the first is written.
-// A file that is never written (the run was stopped) is drawn for nothing.
-func ahead(files []outFile) []outFile {
-	out := slices.Clone(files)
-	for i, f := range files {
-		var buf bytes.Buffer
-		var err error
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			err = f.write(&buf)
-		}()
-		out[i].write = func(w io.Writer) error {
-			<-done
-			if err != nil {
-				return err
-			}
-			_, werr := w.Write(buf.Bytes())
-			return werr
-		}
+	return []figure{
+		pngFigure(curvesFile, func() image.Image { return drawCurves(res, snaps) }),
+		pngFigure(samplesFile, func() image.Image { return drawSamples(final, res.Data) }),
+		pngFigure(fieldsFile, func() image.Image { return drawFields(final, res.Data) }),
+		pngFigure(codesFile, func() image.Image { return drawCodes(final, res.Data) }),
+		pngFigure(weightsFile, func() image.Image { return drawWeights(final, res.Data) }),
+		{gifFile, func(w io.Writer) error { return gif.EncodeAll(w, drawAnimation(res, snaps, fps)) }},
 	}
-	return out
 }
 
-// pngFile returns the figure that draw draws as a PNG file called name,
-// drawn when it is written.
-func pngFile(name string, draw func() image.Image) outFile {
-	return outFile{name: name, figure: true, write: func(w io.Writer) error { return png.Encode(w, draw()) }}
+// drawFigures draws and encodes every figure, all at once on every core,
+// and returns them as files in the same order. (Drawn one after another,
+// the six figures of the canonical run take about twice as long.)
+func drawFigures(figs []figure) ([]file, error) {
+	out := make([]file, len(figs))
+	errs := make([]error, len(figs))
+	parallel(len(figs), func(i int) {
+		var b bytes.Buffer
+		errs[i] = figs[i].encode(&b)
+		out[i] = file{name: figs[i].name, data: b.Bytes(), figure: true}
+	})
+	return out, errors.Join(errs...)
 }
 
 // Fantasies returns k images (k, V) dreamed by net's generative model, drawn

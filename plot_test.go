@@ -215,7 +215,7 @@ func TestRedrawReproducesFigures(t *testing.T) {
 	if err := writeRun(dir, res, run, 8, never); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := redraw(&config{from: dir, out: again, fps: 8, quiet: true}, new(atomic.Bool)); err != nil {
+	if _, err := redraw(dir, again, 8, true, new(atomic.Bool)); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{curvesFile, samplesFile, fieldsFile, codesFile, weightsFile, gifFile} {

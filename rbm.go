@@ -3,12 +3,8 @@ package main
 import (
 	"fmt"
 	"image"
-	"io"
 	"math"
 	"math/rand/v2"
-	"slices"
-	"strings"
-	"sync/atomic"
 	"time"
 )
 
@@ -329,26 +325,28 @@ type rbmFile struct {
 	C       Tensor `json:"hidden_bias"`  // (hidden,)
 }
 
-// writeRBMRun writes an RBM run's outputs into dir: results.json,
-// trajectory.csv, rbm.json, and the figures that apply (training curves and
-// fantasies drawn by Gibbs sampling).
-func writeRBMRun(dir string, res *Results, run *rbmRun, stop func() bool) error {
+// rbmOutputs returns the files of a trained RBM: the trajectory, rbm.json,
+// the training curves and fantasies drawn by Gibbs sampling, and the report.
+func rbmOutputs(res *Results, run *rbmRun) (*outputs, error) {
 	m := run.Model
-	file := &rbmFile{Format: "helmholtz-rbm", Version: 1, Visible: m.V, Hidden: m.H,
-		W: Tensor{[]int{m.V, m.H}, m.W}, B: Tensor{[]int{m.V}, m.B}, C: Tensor{[]int{m.H}, m.C}}
-	files := []outFile{
-		{name: trajectoryFile, write: func(w io.Writer) error { return writeTrajectory(w, run.Snapshots, 1) }},
-		{name: rbmModelFile, write: func(w io.Writer) error { return encodeJSON(w, file) }},
-		pngFile(curvesFile, func() image.Image { return drawCurves(res, run.Snapshots) }),
-		pngFile(samplesFile, func() image.Image {
+	model, err := jsonFile(rbmModelFile, &rbmFile{Format: "helmholtz-rbm", Version: 1, Visible: m.V, Hidden: m.H,
+		W: Tensor{[]int{m.V, m.H}, m.W}, B: Tensor{[]int{m.V}, m.B}, C: Tensor{[]int{m.H}, m.C}})
+	if err != nil {
+		return nil, err
+	}
+	figs, err := drawFigures([]figure{
+		pngFigure(curvesFile, func() image.Image { return drawCurves(res, run.Snapshots) }),
+		pngFigure(samplesFile, func() image.Image {
 			v := m.Fantasies(samplesGrid*samplesGrid, rbmGibbsSteps, rand.New(rand.NewPCG(fantasySeed, 0)))
 			return drawImages(v, res.Data, "64 fantasies of the trained RBM", fmt.Sprintf("(%d steps of Gibbs sampling from random hidden states)", rbmGibbsSteps))
 		}),
-	}
-	return writeOutputs(dir, files, stop, func(written []string, stopped bool) []outFile {
-		drawn := slices.DeleteFunc(slices.Clone(written), func(n string) bool { return !strings.HasSuffix(n, ".png") })
-		return []outFile{runReport(dir, res, run.Snapshots, drawn), res.manifest(written, stopped)}
 	})
+	if err != nil {
+		return nil, err
+	}
+	files := append([]file{{name: trajectoryFile, data: trajectoryCSV(run.Snapshots, 1)}, model}, figs...)
+	return &outputs{files: files, report: res.page(run.Snapshots), results: res, table: markdown(res.rows()),
+		interrupted: run.Interrupted}, nil
 }
 
 // rbmModelFile is the name of an RBM's model file; rbmGibbsSteps the Gibbs
@@ -358,12 +356,12 @@ const (
 	rbmGibbsSteps = 1000
 )
 
-// runRBM trains the RBM of cfg for one seed and writes its outputs into dir.
-func runRBM(cfg *config, stop *atomic.Bool, seed uint64, dir string) (*Results, error) {
-	run, err := trainRBM(cfg.train.Data, *cfg.rbm, seed, cfg.train.SnapshotEvery, stop.Load)
+// trainRBMRun trains the RBM of s on the data of t for seed and returns its
+// results and files. Of t's recipe only the length applies.
+func trainRBMRun(t Trainer, s rbmSettings, seed uint64, stop func() bool) (*outputs, error) {
+	run, err := trainRBM(t.Data, s, seed, t.SnapshotEvery, stop)
 	if err != nil {
 		return nil, err
 	}
-	res := rbmResults(&cfg.train, *cfg.rbm, run)
-	return res, writeRBMRun(dir, res, run, stopAfter(stop, run.Interrupted))
+	return rbmOutputs(rbmResults(&t, s, run), run)
 }

@@ -2,7 +2,9 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"strconv"
 )
 
 // Recipe is everything that decides how a run learns, apart from the seed,
@@ -112,6 +114,15 @@ func recipes() []Recipe {
 	return []Recipe{tunedRecipe(), plainRecipe(), paperRecipe(), notebookRecipe()}
 }
 
+// recipeNames returns the names -recipe accepts, the default first.
+func recipeNames() []string {
+	var names []string
+	for _, rc := range recipes() {
+		names = append(names, rc.Name)
+	}
+	return names
+}
+
 // validate reports the first field of rc outside its range.
 func (rc *Recipe) validate() error {
 	type field struct {
@@ -175,6 +186,7 @@ const (
 	maxCandidates   = 1_000
 	maxScreenImages = 10_000_000
 	maxInit         = 100.0 // |initial bias| and initial weight scale: σ saturates in float64 past about 37
+	maxHidden       = 4096  // units of a layer: enough for any task here, few enough that a mistyped size fails at once
 )
 
 // within returns a test of lo ≤ x ≤ hi (false for NaN).
@@ -258,4 +270,92 @@ func (rc *Recipe) setRates(r *Rates, step, own int) {
 		}
 		r.Links[l] = lr
 	}
+}
+
+// rangeError says that a setting is outside its range. Name is the
+// setting's key in the saved files; the command line spells it with '-'
+// for '_'.
+type rangeError struct {
+	Name  string
+	Value any
+	Want  string
+}
+
+// Error returns "name value: must be want".
+func (e rangeError) Error() string {
+	switch v := e.Value.(type) {
+	case string:
+		return fmt.Sprintf("%s %q: must be %s", e.Name, v, e.Want)
+	case float64: // whole numbers as 1000000, not 1e+06
+		if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+			return fmt.Sprintf("%s %s: must be %s", e.Name, strconv.FormatFloat(v, 'f', -1, 64), e.Want)
+		}
+	}
+	return fmt.Sprintf("%s %v: must be %s", e.Name, e.Value, e.Want)
+}
+
+// scaleTournament sets the tournament's lengths of rc, set for the recipe
+// base's steps, for rc's: they scale with the steps unless given (set
+// holds the flags given).
+func scaleTournament(rc *Recipe, base Recipe, set map[string]bool) {
+	if set["steps"] && !set["screen"] {
+		rc.Screen = int(int64(base.Screen) * int64(rc.Steps) / int64(base.Steps))
+	}
+	if !set["screen2"] && base.Screen > 0 {
+		rc.Screen2 = rc.Screen * base.Screen2 / base.Screen
+	}
+	if !set["finalists"] {
+		rc.Finalists = min(rc.Finalists, max(rc.Candidates, 1))
+	}
+}
+
+// mostCandidates returns the most candidates whose tournament fits rc's
+// steps with rc's screening lengths, or 0 if none does.
+func mostCandidates(rc Recipe) int {
+	for k := min(rc.Steps/max(rc.Screen, 1), maxCandidates); k > 1; k-- {
+		t := rc
+		t.Candidates, t.Finalists = k, min(rc.Finalists, k)
+		if t.validate() == nil {
+			return k
+		}
+	}
+	return 0
+}
+
+// fewestSteps returns the fewest steps with which rc's tournament, scaled
+// from base, fits its budget (maxSteps if none does): the value that an
+// error message about too few steps suggests.
+func fewestSteps(rc, base Recipe, set map[string]bool) int {
+	set = maps.Clone(set)
+	set["steps"] = true
+	fits := func(steps int) bool {
+		t := rc
+		t.Steps = steps
+		scaleTournament(&t, base, set)
+		return t.validate() == nil
+	}
+	lo, hi := rc.Steps, max(rc.Steps, 1)
+	for !fits(hi) {
+		if hi >= maxSteps {
+			return maxSteps
+		}
+		lo, hi = hi, min(2*hi, maxSteps)
+	}
+	for lo+1 < hi { // fits(hi), not fits(lo)
+		if mid := (lo + hi) / 2; fits(mid) {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return hi
+}
+
+// biasText returns the initial visible bias of rc as -init-bias-visible
+// spells it: a number, or marginal.
+func biasText(rc Recipe) string {
+	if rc.InitBiasMarginal {
+		return "marginal"
+	}
+	return strconv.FormatFloat(rc.InitBiasVisible, 'g', -1, 64)
 }

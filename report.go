@@ -1,13 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
 	"html/template"
-	"io"
-	"os"
-	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -19,14 +17,15 @@ import (
 // reportFile is the name of a run's report.
 const reportFile = "report.html"
 
-// reportPage is what the run report's template shows.
+// reportPage is what a run's report shows. An experiment fills in all but
+// the figures and the files, which the writer adds from what it wrote.
 type reportPage struct {
 	Title, Lead string
 	Rows        [][2]string // the results table
 	Figures     []reportFigure
 	Columns     []string   // of the trajectory
 	Trajectory  [][]string // one row per snapshot
-	Settings    string     // the recipe as indented JSON
+	Settings    string     // the settings as indented JSON
 	Files       []string   // the other files of the folder
 }
 
@@ -36,72 +35,48 @@ type reportFigure struct {
 	URI  template.URL // data:image/…;base64,…
 }
 
-// runReport returns the report of a run as a file that, when written,
-// embeds the figures already written into dir (those listed in figs).
-func runReport(dir string, res *Results, snaps []Snapshot, figs []string) outFile {
-	return outFile{name: reportFile, figure: true, write: func(w io.Writer) error {
-		page := reportPage{
-			Title: fmt.Sprintf("helmholtz: %s, seed %d", res.Task, res.Seed),
-			Lead: fmt.Sprintf("A Helmholtz machine %s trained by wake-sleep (Hinton, Dayan, Frey & Neal, Science 268:1158, 1995) on the %s: final KL %.4f bits, NLL %.4f bits.",
-				joinInts(res.Layers, "-"), res.Task, res.KL, res.NLL),
-			Rows:    tableRows(res.table()),
-			Columns: []string{"step", "samples", "KL (bits)", "NLL (bits)", "recognition gap (bits)", "bars learned", "seconds"},
-			Files:   []string{resultsFile, trajectoryFile, modelFile, snapshotsFile},
+// render returns the page as HTML with the figures embedded and links to
+// the files written (results.json first, as every folder has one).
+func (p reportPage) render(figures []file, written []string) ([]byte, error) {
+	p.Files = []string{resultsFile}
+	for _, name := range written {
+		if !slices.ContainsFunc(figures, func(f file) bool { return f.name == name }) {
+			p.Files = append(p.Files, name)
 		}
-		for _, s := range snaps {
-			page.Trajectory = append(page.Trajectory, []string{fmt.Sprint(s.Step), fmt.Sprint(s.Step * res.Recipe.Batch),
-				fmt.Sprintf("%.4f", s.KL), fmt.Sprintf("%.4f", s.NLL), fmt.Sprintf("%.4f", s.Gap), fmt.Sprint(s.BarsLearned), fmt.Sprintf("%.2f", s.Elapsed)})
-		}
-		settings, err := json.MarshalIndent(res.Recipe, "", "  ")
-		if err != nil {
-			return err
-		}
-		page.Settings = string(settings)
-		for _, name := range figs {
-			uri, err := dataURI(filepath.Join(dir, name))
-			if err != nil {
-				return err
-			}
-			page.Figures = append(page.Figures, reportFigure{name, uri})
-			page.Files = append(page.Files, name)
-		}
-		return runTemplate.Execute(w, page)
-	}}
+	}
+	for _, f := range figures {
+		p.Figures = append(p.Figures, reportFigure{f.name, dataURI(f)})
+		p.Files = append(p.Files, f.name)
+	}
+	var b bytes.Buffer
+	err := runTemplate.Execute(&b, p)
+	return b.Bytes(), err
 }
 
-// dataURI returns the PNG or GIF at path as a data URI.
-func dataURI(path string) (template.URL, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return "", err
-	}
+// dataURI returns the PNG or GIF figure f as a data URI.
+func dataURI(f file) template.URL {
 	kind := "image/png"
-	if strings.HasSuffix(path, ".gif") {
+	if strings.HasSuffix(f.name, ".gif") {
 		kind = "image/gif"
 	}
-	return template.URL("data:" + kind + ";base64," + base64.StdEncoding.EncodeToString(b)), nil
+	return template.URL("data:" + kind + ";base64," + base64.StdEncoding.EncodeToString(f.data))
 }
 
-// tableRows returns the rows of a Markdown table of two columns, without
-// its header.
-func tableRows(md string) [][2]string {
-	var rows [][2]string
-	for i, line := range strings.Split(md, "\n") {
-		f := strings.Split(strings.Trim(line, "| "), "|")
-		if i < 2 || len(f) != 2 {
-			continue
-		}
-		rows = append(rows, [2]string{strings.TrimSpace(f[0]), strings.TrimSpace(f[1])})
+// settingsText returns v as the indented JSON that a report shows.
+func settingsText(v any) string {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err.Error()
 	}
-	return rows
+	return string(b)
 }
 
 // summaryReport returns the report of a -seeds run: the summary and a link
 // to each seed's report.
-func summaryReport(sum *Summary) outFile {
-	return outFile{name: reportFile, figure: true, write: func(w io.Writer) error {
-		return summaryTemplate.Execute(w, sum)
-	}}
+func summaryReport(sum *Summary) ([]byte, error) {
+	var b bytes.Buffer
+	err := summaryTemplate.Execute(&b, sum)
+	return b.Bytes(), err
 }
 
 // reportStyle is the style sheet of every report.

@@ -75,7 +75,7 @@ func TestFromRejectsTrainingFlags(t *testing.T) {
 // over.
 func TestBusyFolder(t *testing.T) {
 	dir := t.TempDir()
-	cmd := command(t, dir, "-seed", "2", "-out", "o", "-quiet")
+	cmd := program(t, dir, "-seed", "2", "-out", "o", "-quiet")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -100,7 +100,7 @@ func TestBusyFolder(t *testing.T) {
 // exit status and how long it took to end after the signal.
 func signalRun(t *testing.T, dir string, sig os.Signal, wait time.Duration, args ...string) (int, time.Duration) {
 	t.Helper()
-	cmd := command(t, dir, append(args, "-out", "o", "-quiet")...)
+	cmd := program(t, dir, append(args, "-out", "o", "-quiet")...)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -118,8 +118,8 @@ func signalRun(t *testing.T, dir string, sig os.Signal, wait time.Duration, args
 	return 0, time.Since(sent)
 }
 
-// readResults reads dir/o/results.json into a map.
-func readResults(t *testing.T, dir string) map[string]any {
+// resultsMap reads dir/o/results.json into a map.
+func resultsMap(t *testing.T, dir string) map[string]any {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(dir, "o", resultsFile))
 	if err != nil {
@@ -151,7 +151,7 @@ func TestStopsQuickly(t *testing.T) {
 			t.Errorf("%v %v: status %d after %v; want 130 within a second or so", tc.sig, tc.args, code, took)
 			continue
 		}
-		if res := readResults(t, dir); res["interrupted"] != true {
+		if res := resultsMap(t, dir); res["interrupted"] != true {
 			t.Errorf("%v %v: results.json says interrupted %v", tc.sig, tc.args, res["interrupted"])
 		}
 	}
@@ -192,7 +192,7 @@ func TestStopWhileWriting(t *testing.T) {
 func TestSecondSignalLeavesNoTemporaries(t *testing.T) {
 	for _, gap := range []time.Duration{0, 20 * time.Millisecond, 60 * time.Millisecond} {
 		dir := t.TempDir()
-		cmd := command(t, dir, "-seed", "2", "-out", "o", "-quiet")
+		cmd := program(t, dir, "-seed", "2", "-out", "o", "-quiet")
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
@@ -291,7 +291,7 @@ func TestFromMixedFolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	net.TopBias[0] += 0.125
-	writeAtomic(filepath.Join(dir, modelFile), func(w io.Writer) error { return encodeJSON(w, net) })
+	writeAtomic(filepath.Join(dir, modelFile), func(w io.Writer) error { return writeJSON(w, net) })
 	if _, _, err := loadRun(dir); err == nil || !strings.Contains(err.Error(), "mixes two runs") {
 		t.Errorf("%v; want the mixed folder named", err)
 	}
@@ -398,10 +398,8 @@ func FuzzLoadRun(f *testing.F) {
 		if err != nil {
 			return
 		}
-		for _, fig := range figures(res, snaps, 8) {
-			if err := fig.write(io.Discard); err != nil {
-				t.Fatalf("%s: %v", fig.name, err)
-			}
+		if _, err := drawFigures(machineFigures(res, snaps, 8)); err != nil {
+			t.Fatal(err)
 		}
 	})
 }
@@ -424,4 +422,23 @@ func TestPartialWrite(t *testing.T) {
 	if _, _, err := loadRun(dir); err == nil || !strings.Contains(err.Error(), resultsFile) {
 		t.Errorf("-from: %v; want the missing results.json named", err)
 	}
+}
+
+// writeRun writes every output of a trained Helmholtz machine into dir, as
+// a run does.
+func writeRun(dir string, res *Results, run *Run, fps int, stop func() bool) error {
+	out, err := machineOutputs(res, run, fps)
+	if err == nil {
+		_, err = writeOutputs(dir, out, stop)
+	}
+	return err
+}
+
+// writeJSON writes v to w as the program encodes its JSON files.
+func writeJSON(w io.Writer, v any) error {
+	b, err := encodeJSON(v)
+	if err == nil {
+		_, err = w.Write(b)
+	}
+	return err
 }

@@ -20,194 +20,210 @@ import (
 // at once, or a redraw of a saved run — writes each run's outputs, and
 // shows the progress line.
 
-// trainer returns the trainer of cfg, stopping when stop is set.
-func (cfg *config) trainer(stop *atomic.Bool) *Trainer {
-	t := cfg.train
-	t.Stop, t.ReportEvery = stop.Load, 200*time.Millisecond
-	return &t
-}
+// experiment runs one seed of an experiment: from its settings (bound in
+// by main) and a seed to its results and files, stopping early when stop
+// returns true and showing how far it is on p (which may be nil).
+type experiment func(seed uint64, stop func() bool, p *progress) (*outputs, error)
 
-// runOne trains cfg.seed, prints the results table and writes every output.
-// It reports whether a stop came before the outputs were complete.
-func runOne(cfg *config, stop *atomic.Bool) (bool, error) {
-	f, err := openFolder(cfg.out)
+// runOne runs seed of exp, prints its results table and writes its files
+// into dir. It reports whether a stop came before the outputs were complete.
+func runOne(exp experiment, seed uint64, dir string, quiet bool, stop *atomic.Bool) (bool, error) {
+	f, err := openFolder(dir)
 	if err != nil {
 		return false, err
 	}
 	ok := false
 	defer func() { f.release(ok) }()
-	var res *Results
-	if cfg.rbm != nil {
-		if res, err = runRBM(cfg, stop, cfg.seed, cfg.out); err == nil {
-			fmt.Print(res.table())
-		}
-	} else {
-		t := cfg.trainer(stop)
-		p := newProgress(os.Stderr, cfg.quiet)
-		t.Report = p.report
-		var run *Run
-		run, err = t.Train(cfg.seed)
-		p.done()
-		if err != nil {
-			return false, err
-		}
-		res = newResults(t, run)
-		fmt.Print(res.table())
-		p.line(fmt.Sprintf("seed %d  writing the outputs and drawing the figures into %s", cfg.seed, cfg.out))
-		err = writeRun(cfg.out, res, run, cfg.fps, stopAfter(stop, run.Interrupted))
-		p.done()
+	p := newProgress(os.Stderr, quiet)
+	out, err := exp(seed, stop.Load, p)
+	if err != nil {
+		return false, err
 	}
+	fmt.Print(out.table)
+	p.line(fmt.Sprintf("seed %d  writing the outputs into %s", seed, dir))
+	written, err := writeOutputs(dir, out, stop.Load)
+	p.done()
 	if err != nil {
 		return false, err
 	}
 	ok = true
-	f.warnStale(os.Stderr, res.Files)
-	return res.Interrupted, nil
+	f.warnStale(os.Stderr, written)
+	return out.interrupted || stop.Load(), nil
 }
 
-// runSeeds trains every seed of cfg.seeds, as many at once as there are
-// cores, each into out/seed-N/, then prints and writes the summary. It
-// reports whether a stop came before every seed had finished.
-func runSeeds(cfg *config, stop *atomic.Bool) (bool, error) {
-	f, err := openFolder(cfg.out)
+// runSeeds runs every seed of exp, as many at once as there are cores, each
+// into dir/seed-N/, then prints and writes the summary. It reports whether
+// a stop came before every seed had finished.
+func runSeeds(exp experiment, seeds []uint64, dir string, quiet bool, stop *atomic.Bool) (bool, error) {
+	f, err := openFolder(dir)
 	if err != nil {
 		return false, err
 	}
 	defer f.release(true)
 	start := time.Now()
-	results := make([]*Results, len(cfg.seeds))
-	errs := make([]error, len(cfg.seeds))
-	p := newProgress(os.Stderr, cfg.quiet)
+	results := make([]*Results, len(seeds))
+	errs := make([]error, len(seeds))
+	p := newProgress(os.Stderr, quiet)
 	var mu sync.Mutex
 	done := 0
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for i := range next {
-				errs[i] = runSeed(cfg, stop, i, results)
-				mu.Lock()
-				done++
-				p.line(fmt.Sprintf("seeds: %d of %d done, %.1fs", done, len(cfg.seeds), time.Since(start).Seconds()))
-				mu.Unlock()
-			}
-		})
-	}
-	for i := range cfg.seeds {
+	parallel(len(seeds), func(i int) {
 		if stop.Load() {
-			break // the seeds not started are listed as not run
+			return // a seed not started is listed as not run
 		}
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+		results[i], errs[i] = runSeed(exp, seeds[i], dir, stop)
+		mu.Lock()
+		done++
+		p.line(fmt.Sprintf("seeds: %d of %d done, %.1fs", done, len(seeds), time.Since(start).Seconds()))
+		mu.Unlock()
+	})
 	p.done()
-	sum := summarize(cfg.seeds, results, errs, time.Since(start).Seconds())
-	fmt.Print(sum.table())
-	if err := writeAtomic(filepath.Join(cfg.out, summaryFile), func(w io.Writer) error { return encodeJSON(w, sum) }); err != nil {
+	sum := summarize(seeds, results, errs, time.Since(start).Seconds())
+	if err := writeSummary(dir, sum); err != nil {
 		return false, err
 	}
-	if rep := summaryReport(sum); cfg.rbm == nil {
-		if err := writeAtomic(filepath.Join(cfg.out, rep.name), rep.write); err != nil {
-			return false, err
-		}
-	}
 	written := []string{summaryFile, reportFile}
-	for _, s := range cfg.seeds {
-		written = append(written, fmt.Sprintf("seed-%d", s))
+	for _, s := range seeds {
+		written = append(written, seedFolder(s))
 	}
 	f.warnStale(os.Stderr, written)
 	if err := errors.Join(errs...); err != nil {
-		return false, fmt.Errorf("%d of %d seeds failed; the first: %w", len(sum.Failed), len(cfg.seeds), err)
+		return false, fmt.Errorf("%d of %d seeds failed; the first: %w", len(sum.Failed), len(seeds), err)
 	}
 	return sum.Interrupted, nil
 }
 
-// runSeed trains seed i of cfg.seeds into out/seed-N/ and keeps its results
-// in results[i].
-func runSeed(cfg *config, stop *atomic.Bool, i int, results []*Results) error {
-	seed := cfg.seeds[i]
-	dir := filepath.Join(cfg.out, fmt.Sprintf("seed-%d", seed))
-	var err error
-	if cfg.rbm != nil {
-		results[i], err = runRBM(cfg, stop, seed, dir)
-	} else {
-		t := cfg.trainer(stop)
-		var run *Run
-		if run, err = t.Train(seed); err == nil {
-			results[i] = newResults(t, run)
-			err = writeRun(dir, results[i], run, cfg.fps, stopAfter(stop, run.Interrupted))
-		}
+// seedFolder is the name of seed's folder in a run of several seeds.
+func seedFolder(seed uint64) string { return fmt.Sprintf("seed-%d", seed) }
+
+// runSeed runs seed of exp into dir/seed-N/ and returns its results.
+func runSeed(exp experiment, seed uint64, dir string, stop *atomic.Bool) (*Results, error) {
+	out, err := exp(seed, stop.Load, nil)
+	if err == nil {
+		_, err = writeOutputs(filepath.Join(dir, seedFolder(seed)), out, stop.Load)
 	}
 	if err != nil {
-		return fmt.Errorf("seed %d: %w", seed, err)
+		return nil, fmt.Errorf("seed %d: %w", seed, err)
 	}
-	return nil
+	res, ok := out.results.(*Results)
+	if !ok {
+		return nil, fmt.Errorf("seed %d: this experiment runs one seed at a time", seed)
+	}
+	return res, nil
 }
 
-// stopAfter returns a test of a stop that comes after the part of the run
-// that already reports one (stopped): a run stopped in training still draws
-// its figures, and one stopped while it writes skips the rest of them.
-func stopAfter(stop *atomic.Bool, stopped bool) func() bool {
-	return func() bool { return !stopped && stop.Load() }
+// writeSummary prints the summary of several seeds and writes it into dir
+// as summary.json and report.html.
+func writeSummary(dir string, sum *Summary) error {
+	fmt.Print(sum.table())
+	b, err := encodeJSON(sum)
+	if err == nil {
+		err = writeBytes(filepath.Join(dir, summaryFile), b)
+	}
+	if err != nil {
+		return err
+	}
+	page, err := summaryReport(sum)
+	if err != nil {
+		return err
+	}
+	return writeBytes(filepath.Join(dir, reportFile), page)
 }
 
-// writeRun writes every output of a run into dir: the data files, the
-// figures (skipped after a stop), and results.json last, listing them.
-func writeRun(dir string, res *Results, run *Run, fps int, stop func() bool) error {
-	saved := &savedSnapshots{Format: snapshotsFormat, Version: snapshotsVersion, Seed: run.Seed, Snapshots: run.Snapshots}
-	files := []outFile{
-		{name: trajectoryFile, write: func(w io.Writer) error { return writeTrajectory(w, run.Snapshots, res.Recipe.Batch) }},
-		{name: modelFile, write: func(w io.Writer) error { return encodeJSON(w, run.Final().Net) }},
-		{name: snapshotsFile, write: func(w io.Writer) error { return encodeJSON(w, saved) }},
+// summarizeFolders summarises the seed-N folders in dir, whether one -seeds
+// run wrote them or separate processes (a job array on a cluster) did, into
+// dir's summary.json and report.html. A folder without a finished
+// results.json counts as a failed seed; the summary's total_seconds is then
+// the sum of the seeds' training times.
+func summarizeFolders(dir string) error {
+	f, err := openFolder(dir)
+	if err != nil {
+		return err
 	}
-	figs := figures(res, run.Snapshots, fps)
-	return writeOutputs(dir, append(files, figs...), stop, func(written []string, stopped bool) []outFile {
-		var drawn []string
-		for _, f := range figs {
-			if slices.Contains(written, f.name) {
-				drawn = append(drawn, f.name)
-			}
+	defer f.release(true)
+	seeds, paths := seedFolders(dir)
+	if len(seeds) == 0 {
+		return fmt.Errorf("%s: no seed-N folders to summarise (write one per seed with -seed N -out %s/seed-N)", dir, dir)
+	}
+	results := make([]*Results, len(seeds))
+	errs := make([]error, len(seeds))
+	total := 0.0
+	for i, path := range paths {
+		if results[i], errs[i] = readResults(path); errs[i] == nil {
+			total += results[i].TrainSeconds
 		}
-		return []outFile{runReport(dir, res, run.Snapshots, drawn), res.manifest(written, stopped)}
-	})
+	}
+	return writeSummary(dir, summarize(seeds, results, errs, total))
 }
 
-// manifest returns results.json as the last file of a run that wrote the
-// files named, marked interrupted if a stop came.
-func (r *Results) manifest(written []string, stopped bool) outFile {
-	r.Files, r.Interrupted = written, r.Interrupted || stopped
-	return outFile{name: resultsFile, write: func(w io.Writer) error { return encodeJSON(w, r) }}
+// seedFolders returns the seeds of the seed-N folders in dir, in order,
+// and their paths.
+func seedFolders(dir string) ([]uint64, []string) {
+	entries, _ := os.ReadDir(dir)
+	var seeds []uint64
+	for _, e := range entries {
+		n, ok := strings.CutPrefix(e.Name(), "seed-")
+		if s, err := strconv.ParseUint(n, 10, 64); ok && err == nil && e.IsDir() && seedFolder(s) == e.Name() {
+			seeds = append(seeds, s)
+		}
+	}
+	slices.Sort(seeds)
+	paths := make([]string, len(seeds))
+	for i, s := range seeds {
+		paths[i] = filepath.Join(dir, seedFolder(s))
+	}
+	return seeds, paths
 }
 
-// redraw renders the figures of the saved run in cfg.from into cfg.out and
-// says which it wrote. It reports whether a stop cut the drawing short.
-func redraw(cfg *config, stop *atomic.Bool) (bool, error) {
-	res, snaps, err := loadRun(cfg.from)
+// redraw draws the figures of the saved run in from into dir and says which
+// it wrote. It reports whether a stop cut the writing short.
+func redraw(from, dir string, fps int, quiet bool, stop *atomic.Bool) (bool, error) {
+	res, snaps, err := loadRun(from)
 	if err != nil {
 		return false, err
 	}
-	f, err := openFolder(cfg.out)
+	f, err := openFolder(dir)
 	if err != nil {
 		return false, err
 	}
 	ok := false
 	defer func() { f.release(ok) }()
+	figs, err := drawFigures(machineFigures(res, snaps, fps))
+	if err != nil {
+		return false, err
+	}
 	var written []string
-	for _, fig := range figures(res, snaps, cfg.fps) {
+	for _, fig := range figs {
 		if stop.Load() {
 			break
 		}
-		if err := writeAtomic(filepath.Join(cfg.out, fig.name), fig.write); err != nil {
+		if err := writeBytes(filepath.Join(dir, fig.name), fig.data); err != nil {
 			return false, err
 		}
 		written = append(written, fig.name)
 		ok = true
 	}
-	if !cfg.quiet {
-		fmt.Fprintf(os.Stderr, "helmholtz: drew %d figures of %s into %s: %s\n", len(written), cfg.from, cfg.out, strings.Join(written, ", "))
+	if !quiet {
+		fmt.Fprintf(os.Stderr, "helmholtz: drew %d figures of %s into %s: %s\n", len(written), from, dir, strings.Join(written, ", "))
 	}
 	return stop.Load(), nil
+}
+
+// parallel calls f(0), …, f(n−1) on every core, in that order of starting.
+func parallel(n int, f func(i int)) {
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(n, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for i := range next {
+				f(i)
+			}
+		})
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
 
 // progress writes one self-overwriting line on a terminal, or a line every
@@ -235,6 +251,9 @@ func newProgress(f *os.File, quiet bool) *progress {
 //
 //	seed 2  candidate 3/4  training  1.21M/2M  KL 0.0312  1.9M it/s  0.4 s left
 func (p *progress) report(r Progress) {
+	if p == nil {
+		return
+	}
 	s := fmt.Sprintf("seed %d  ", r.Seed)
 	if r.Candidates > 1 {
 		s += fmt.Sprintf("candidate %d/%d  ", r.Candidate, r.Candidates)
@@ -253,7 +272,7 @@ func (p *progress) report(r Progress) {
 // (COLUMNS, or 80) so that it never wraps and leaves a fragment behind.
 func (p *progress) line(s string) {
 	switch {
-	case p.quiet:
+	case p == nil || p.quiet:
 	case p.tty:
 		if r := []rune(s); len(r) > p.width-1 {
 			s = string(r[:p.width-1])
@@ -268,7 +287,7 @@ func (p *progress) line(s string) {
 
 // done ends the progress line.
 func (p *progress) done() {
-	if p.shown {
+	if p != nil && p.shown {
 		fmt.Fprint(p.w, "\r\x1b[K")
 		p.shown = false
 	}

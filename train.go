@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -105,10 +104,6 @@ type CandidateResult struct {
 // |a| ≈ 37, and well-behaved runs stay within ±30, so a parameter past 1e4
 // means the learning rates have made the delta rules blow up.
 const maxParam = 1e4
-
-// screenStream is the random stream of the tournament's screening images,
-// kept apart from every candidate's stream.
-const screenStream = 1 << 32
 
 // candidate is one net in training, with its own random stream.
 type candidate struct {
@@ -260,10 +255,6 @@ type training struct {
 	lastKL     float64
 }
 
-// isStream is the random stream of the importance-sampled estimates, kept
-// apart from every candidate's stream.
-const isStream = 1<<32 + 1
-
 // defaultISSamples is the number of importance samples per image where the
 // hidden layers are too large to enumerate and -is-samples is not given.
 const defaultISSamples = 100
@@ -367,24 +358,6 @@ func (tr *training) screen() error {
 	}
 	tr.run.Winner = tr.ranked()[0]
 	return nil
-}
-
-// parallel calls f(0), …, f(n−1) on every core, in that order of starting.
-func parallel(n int, f func(i int)) {
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(n, runtime.GOMAXPROCS(0)) {
-		wg.Go(func() {
-			for i := range next {
-				f(i)
-			}
-		})
-	}
-	for i := range n {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
 }
 
 // each runs f for every candidate of cs, as many at once as there are

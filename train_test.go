@@ -62,7 +62,7 @@ func TestTrainDeterministic(t *testing.T) {
 func mustJSON(t testing.TB, n *Net) []byte {
 	t.Helper()
 	var b bytes.Buffer
-	if err := encodeJSON(&b, n); err != nil {
+	if err := writeJSON(&b, n); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()
@@ -228,12 +228,14 @@ func TestRecipeFlagsMatchRecipe(t *testing.T) {
 		t.Fatal(err)
 	}
 	flags := map[string]bool{"init-bias-visible": true, "init-bias-marginal": true} // one flag for both
-	for _, f := range recipeFlags {
-		flags[f.name] = true
-		if _, ok := keys[strings.ReplaceAll(f.name, "-", "_")]; !ok {
-			t.Errorf("flag -%s has no key %q in the recipe", f.name, strings.ReplaceAll(f.name, "-", "_"))
+	fs := flag.NewFlagSet("recipe", flag.ContinueOnError)
+	recipeFlags(fs, new(Recipe))
+	fs.VisitAll(func(f *flag.Flag) {
+		flags[f.Name] = true
+		if _, ok := keys[strings.ReplaceAll(f.Name, "-", "_")]; !ok {
+			t.Errorf("flag -%s has no key %q in the recipe", f.Name, strings.ReplaceAll(f.Name, "-", "_"))
 		}
-	}
+	})
 	for k := range keys {
 		if k != "name" && !flags[strings.ReplaceAll(k, "_", "-")] {
 			t.Errorf("recipe key %q has no flag", k)

@@ -4,18 +4,17 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
 )
 
-// The files a run writes, and how they are read back. Every JSON file
-// carries "format" and "version"; keys are snake_case; a value that does not
-// apply is null. The README documents every field.
+// The results of a run as results.json, trajectory.csv, the printed table
+// and the summary of several seeds. Every JSON file carries "format" and
+// "version"; keys are snake_case; a value that does not apply is null.
+// docs/outputs.md documents every field.
 
 // File names, as written into the output folder.
 const (
@@ -39,182 +38,6 @@ const (
 	summaryFormat    = "helmholtz-summary"
 	summaryVersion   = 2
 )
-
-// ModelFile is model.json: a net with every parameter and its shape.
-type ModelFile struct {
-	Format  string     `json:"format"`  // modelFormat
-	Version int        `json:"version"` // modelVersion
-	Layers  []int      `json:"layers"`  // units per layer, visible first
-	TopBias Tensor     `json:"top_bias"`
-	Links   []LinkFile `json:"links"` // links[l] joins layer l to layer l+1
-}
-
-// LinkFile is one link of model.json; see Link.
-type LinkFile struct {
-	GenWeights Tensor `json:"gen_weights"` // (above, below)
-	GenBias    Tensor `json:"gen_bias"`    // (below,)
-	RecWeights Tensor `json:"rec_weights"` // (below, above)
-	RecBias    Tensor `json:"rec_bias"`    // (above,)
-}
-
-// Tensor is a flat row-major array with its shape.
-type Tensor struct {
-	Shape  []int     `json:"shape"`
-	Values []float64 `json:"values"`
-}
-
-// File returns n as model.json holds it, sharing n's slices.
-func (n *Net) File() *ModelFile {
-	f := &ModelFile{Format: modelFormat, Version: modelVersion, Layers: n.Sizes,
-		TopBias: Tensor{[]int{len(n.TopBias)}, n.TopBias}}
-	for l, lk := range n.Links {
-		below, above := n.Sizes[l], n.Sizes[l+1]
-		f.Links = append(f.Links, LinkFile{
-			GenWeights: Tensor{[]int{above, below}, lk.GenW},
-			GenBias:    Tensor{[]int{below}, lk.GenB},
-			RecWeights: Tensor{[]int{below, above}, lk.RecW},
-			RecBias:    Tensor{[]int{above}, lk.RecB},
-		})
-	}
-	return f
-}
-
-// MarshalJSON writes n in the format of model.json.
-func (n *Net) MarshalJSON() ([]byte, error) { return json.Marshal(n.File()) }
-
-// UnmarshalJSON reads n from the format of model.json, checked as
-// ModelFile.Net checks it.
-func (n *Net) UnmarshalJSON(b []byte) error {
-	var f ModelFile
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&f); err != nil {
-		return err
-	}
-	net, err := f.Net()
-	if err != nil {
-		return err
-	}
-	*n = *net
-	return nil
-}
-
-// Net checks f — its format, version, layer sizes, the shape of every
-// tensor and that every value is finite — and returns the net it holds. The
-// error names the first problem and where it is.
-func (f *ModelFile) Net() (*Net, error) {
-	if f.Format != modelFormat {
-		return nil, fmt.Errorf("format: %q, want %q", f.Format, modelFormat)
-	}
-	if f.Version != modelVersion {
-		return nil, fmt.Errorf("version: %d, this program reads version %d", f.Version, modelVersion)
-	}
-	if len(f.Layers) < 2 {
-		return nil, fmt.Errorf("layers: %v, want a visible layer and at least one more", f.Layers)
-	}
-	for i, n := range f.Layers {
-		if n < 1 || n > maxHidden {
-			return nil, fmt.Errorf("layers[%d]: %d units, want 1 to %d", i, n, maxHidden)
-		}
-	}
-	if len(f.Links) != len(f.Layers)-1 {
-		return nil, fmt.Errorf("links: %d, want %d for %d layers", len(f.Links), len(f.Layers)-1, len(f.Layers))
-	}
-	// Every tensor is checked against the layer sizes before anything is
-	// allocated, so a small file cannot ask for a huge net.
-	if err := f.TopBias.check("top_bias", f.Layers[len(f.Layers)-1]); err != nil {
-		return nil, err
-	}
-	for l := range f.Links {
-		lf := &f.Links[l]
-		below, above := f.Layers[l], f.Layers[l+1]
-		at := func(name string) string { return fmt.Sprintf("links[%d].%s", l, name) }
-		for _, err := range []error{
-			lf.GenWeights.check(at("gen_weights"), above, below),
-			lf.GenBias.check(at("gen_bias"), below),
-			lf.RecWeights.check(at("rec_weights"), below, above),
-			lf.RecBias.check(at("rec_bias"), above),
-		} {
-			if err != nil {
-				return nil, err
-			}
-		}
-	}
-	n := NewNet(f.Layers)
-	copy(n.TopBias, f.TopBias.Values)
-	for l := range f.Links {
-		lf, lk := &f.Links[l], &n.Links[l]
-		copy(lk.GenW, lf.GenWeights.Values)
-		copy(lk.GenB, lf.GenBias.Values)
-		copy(lk.RecW, lf.RecWeights.Values)
-		copy(lk.RecB, lf.RecBias.Values)
-	}
-	return n, nil
-}
-
-// ParseModel decodes model.json from b and checks it as ModelFile.Net does.
-// Syntax errors give the line and column.
-func ParseModel(b []byte) (*Net, error) {
-	var f ModelFile
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&f); err != nil {
-		return nil, decodeError(b, err)
-	}
-	if dec.More() {
-		return nil, errors.New("data after the model's closing brace")
-	}
-	n, err := f.Net()
-	if err == nil && bytes.Contains(b, []byte("null")) {
-		err = errors.New("null where a number belongs (read as 0, it would pass unseen)")
-	}
-	return n, err
-}
-
-// decodeError says where in b the JSON decoder's err happened.
-func decodeError(b []byte, err error) error {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		line, col := lineCol(b, syn.Offset)
-		return fmt.Errorf("line %d, column %d: %v", line, col, err)
-	case errors.As(err, &typ) && typ.Field == "":
-		line, col := lineCol(b, typ.Offset)
-		return fmt.Errorf("line %d, column %d: the file holds a JSON %s, want an object", line, col, typ.Value)
-	case errors.As(err, &typ):
-		line, col := lineCol(b, typ.Offset)
-		return fmt.Errorf("line %d, column %d: %s: want a %v, found a JSON %s", line, col, typ.Field, typ.Type, typ.Value)
-	case errors.Is(err, io.EOF):
-		return errors.New("empty file")
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		line, col := lineCol(b, int64(len(b)))
-		return fmt.Errorf("line %d, column %d: the file ends in the middle (truncated?)", line, col)
-	}
-	return err
-}
-
-// lineCol returns the 1-based line and column of byte offset off in b.
-func lineCol(b []byte, off int64) (line, col int) {
-	off = min(max(off, 0), int64(len(b)))
-	before := b[:off]
-	line = 1 + bytes.Count(before, []byte("\n"))
-	col = int(off) - (bytes.LastIndexByte(before, '\n') + 1)
-	return line, max(col, 1)
-}
-
-// LoadModel reads and checks the model.json at path.
-func LoadModel(path string) (*Net, error) {
-	b, err := readBounded(path)
-	if err != nil {
-		return nil, err
-	}
-	n, err := ParseModel(b)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
-	}
-	return n, nil
-}
 
 // Results is results.json: a run's settings and outcome. The final exact
 // diagnostics are at the top level, under the same keys as in
@@ -247,11 +70,8 @@ type Results struct {
 }
 
 // directionSamples is the number of recognition samples per image that
-// estimate the shifter's direction accuracy, drawn from their own stream.
-const (
-	directionSamples = 20
-	directionStream  = 1<<32 + 2
-)
+// estimate the shifter's direction accuracy.
+const directionSamples = 20
 
 // newResults gathers results.json for a finished run.
 func newResults(t *Trainer, run *Run) *Results {
@@ -316,42 +136,54 @@ type SeedResult struct {
 	Seconds     float64 `json:"train_seconds"`
 }
 
-// table returns the results as the Markdown table of the published
-// reproduction, with the diagnostics added.
-func (r *Results) table() string {
-	var t mdTable
-	t.row("Metric", "Value")
-	t.WriteString("|------------------------------------|-------|\n")
-	t.row("Seed", strconv.FormatUint(r.Seed, 10))
-	t.row("Task", r.Task)
+// rows returns the results as the rows of the published reproduction's
+// table, with the diagnostics added.
+func (r *Results) rows() [][2]string {
+	var t rowList
+	t.add("Seed", strconv.FormatUint(r.Seed, 10))
+	t.add("Task", r.Task)
 	if r.RBM != nil {
 		s := r.RBM
 		rule := fmt.Sprintf("CD-%d", s.CD)
 		if s.PCD {
 			rule = fmt.Sprintf("PCD, %d Gibbs step(s) per update", s.CD)
 		}
-		t.row("Model", fmt.Sprintf("RBM, %d visible and %d hidden units, trained by %s", r.Layers[0], s.Hidden, rule))
-		t.row("Images seen", fmt.Sprintf("%d, rate %g", r.StepsRun, s.Rate))
+		t.add("Model", fmt.Sprintf("RBM, %d visible and %d hidden units, trained by %s", r.Layers[0], s.Hidden, rule))
+		t.add("Images seen", fmt.Sprintf("%d, rate %g", r.StepsRun, s.Rate))
 	} else {
 		r.recipeRows(&t)
 	}
 	r.evalRows(&t)
-	t.row("Training time", fmt.Sprintf("%.2f s (%.0f ns/iteration, snapshots included)", r.TrainSeconds, r.NsPerIter))
-	return t.String()
+	t.add("Training time", fmt.Sprintf("%.2f s (%.0f ns/iteration, snapshots included)", r.TrainSeconds, r.NsPerIter))
+	return t
 }
 
-// mdTable is a Markdown table of two columns being written.
-type mdTable struct{ strings.Builder }
+// rowList is the rows of a table of two columns being gathered.
+type rowList [][2]string
 
-// row writes the row k | v.
-func (t *mdTable) row(k, v string) { fmt.Fprintf(t, "| %-34s | %s |\n", k, v) }
+// add appends the row k, v.
+func (t *rowList) add(k, v string) { *t = append(*t, [2]string{k, v}) }
+
+// markdown returns rows as a Markdown table of two columns headed Metric
+// and Value. A cell holds no '|', which would split it.
+func markdown(rows [][2]string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "| %-34s | %s |\n|------------------------------------|-------|\n", "Metric", "Value")
+	for _, r := range rows {
+		if strings.Contains(r[0]+r[1], "|") {
+			panic("markdown: a cell holds '|': " + r[0])
+		}
+		fmt.Fprintf(&b, "| %-34s | %s |\n", r[0], r[1])
+	}
+	return b.String()
+}
 
 // recipeRows writes the rows of a Helmholtz machine's architecture and
 // recipe.
-func (r *Results) recipeRows(t *mdTable) {
+func (r *Results) recipeRows(t *rowList) {
 	rc := &r.Recipe
-	t.row("Architecture", joinInts(r.Layers, "-")+" ("+layerNames(len(r.Layers))+"), sigmoid belief net")
-	t.row("Recipe", rc.Name)
+	t.add("Architecture", joinInts(r.Layers, "-")+" ("+layerNames(len(r.Layers))+"), sigmoid belief net")
+	t.add("Recipe", rc.Name)
 	iters := fmt.Sprintf("%d", r.StepsRun)
 	if r.Interrupted {
 		iters += fmt.Sprintf(" of %d (interrupted)", rc.Steps)
@@ -368,53 +200,53 @@ func (r *Results) recipeRows(t *mdTable) {
 		}
 		iters += fmt.Sprintf("; candidate %d of %d kept)", *r.Winner+1, rc.Candidates)
 	}
-	t.row("Wake-sleep iterations", iters)
+	t.add("Wake-sleep iterations", iters)
 	if rc.Rule != "ws" {
-		t.row("Learning rule", map[string]string{"reinforce": "REINFORCE on the variational bound",
+		t.add("Learning rule", map[string]string{"reinforce": "REINFORCE on the variational bound",
 			"rws": fmt.Sprintf("reweighted wake-sleep, K = %d", rc.K)}[rc.Rule])
 	}
-	t.row("Batch size", strconv.Itoa(rc.Batch))
-	t.row("Learning rate (wake, sleep)", fmt.Sprintf("%g, %g", rc.LRGen, rc.LRRec))
-	t.row("Bias rate multipliers (vis, hid, top)", fmt.Sprintf("%g, %g, %g", rc.BiasRateVisible, rc.BiasRateHidden, rc.BiasRateTop))
+	t.add("Batch size", strconv.Itoa(rc.Batch))
+	t.add("Learning rate (wake, sleep)", fmt.Sprintf("%g, %g", rc.LRGen, rc.LRRec))
+	t.add("Bias rate multipliers (vis, hid, top)", fmt.Sprintf("%g, %g, %g", rc.BiasRateVisible, rc.BiasRateHidden, rc.BiasRateTop))
 	if rc.WeightRateTop != 1 {
-		t.row("Top weight rate multiplier", fmt.Sprintf("%g", rc.WeightRateTop))
+		t.add("Top weight rate multiplier", fmt.Sprintf("%g", rc.WeightRateTop))
 	}
-	t.row("Init scale (visible↔hidden, above)", fmt.Sprintf("%g, %g", rc.InitScaleVisible, rc.InitScale))
-	t.row("Initial biases (vis, hid, rec hid, top)", fmt.Sprintf("%s, %g, %g, %g", biasText(*rc), rc.InitBiasHidden, rc.InitRecHidden, rc.InitBiasTop))
+	t.add("Init scale (visible↔hidden, above)", fmt.Sprintf("%g, %g", rc.InitScaleVisible, rc.InitScale))
+	t.add("Initial biases (vis, hid, rec hid, top)", fmt.Sprintf("%s, %g, %g, %g", biasText(*rc), rc.InitBiasHidden, rc.InitRecHidden, rc.InitBiasTop))
 	if rc.Positive {
-		t.row("Constraint", "generative weights onto the visible units ≥ 0")
+		t.add("Constraint", "generative weights onto the visible units ≥ 0")
 	}
 	if rc.Anneal > 0 {
-		t.row("Annealing", fmt.Sprintf("rates fall linearly to ×%g over the last %g of the run", rc.AnnealTo, rc.Anneal))
+		t.add("Annealing", fmt.Sprintf("rates fall linearly to ×%g over the last %g of the run", rc.AnnealTo, rc.Anneal))
 	}
 	if rc.Wake == "exact" {
-		t.row("Wake latents", "exact posterior (ablation)")
+		t.add("Wake latents", "exact posterior (ablation)")
 	}
 }
 
 // evalRows writes the rows of the final diagnostics.
-func (r *Results) evalRows(t *mdTable) {
+func (r *Results) evalRows(t *rowList) {
 	how := ""
 	if !r.Exact {
 		how = fmt.Sprintf(" (estimated: %d importance samples per image)", r.ISSamples)
 	}
-	t.row("Final KL[p_data‖p_model]", fmt.Sprintf("%.4f bits%s", r.KL, how))
-	t.row("Final NLL of p_data under model", fmt.Sprintf("%.4f bits%s", r.NLL, how))
+	t.add("Final KL[p_data‖p_model]", fmt.Sprintf("%.4f bits%s", r.KL, how))
+	t.add("Final NLL of p_data under model", fmt.Sprintf("%.4f bits%s", r.NLL, how))
 	if r.NLLIS != nil && r.Exact {
-		t.row("NLL, importance-sampled", fmt.Sprintf("%.4f ± %.4f bits (%d samples per image)", *r.NLLIS, *r.NLLISErr, r.ISSamples))
+		t.add("NLL, importance-sampled", fmt.Sprintf("%.4f ± %.4f bits (%d samples per image)", *r.NLLIS, *r.NLLISErr, r.ISSamples))
 	}
-	t.row("Entropy H(p_data)", fmt.Sprintf("%.4f bits", r.Entropy))
+	t.add("Entropy H(p_data)", fmt.Sprintf("%.4f bits", r.Entropy))
 	if r.RBM == nil {
-		t.row("Recognition gap E[KL(q‖p(h|v))]", fmt.Sprintf("%.4f bits%s", r.Gap, how))
+		t.add("Recognition gap E[KL(q‖p(h∣v))]", fmt.Sprintf("%.4f bits%s", r.Gap, how))
 	}
-	t.row("Mass outside the support", fmt.Sprintf("%.4f", r.Outside))
+	t.add("Mass outside the support", fmt.Sprintf("%.4f", r.Outside))
 	if _, ok := r.Data.(interface{ BarsLearned(*Net) int }); ok && r.RBM == nil {
-		t.row("Bars learned", fmt.Sprintf("%d of %d", r.BarsLearned, barsOf(r.Data)))
+		t.add("Bars learned", fmt.Sprintf("%d of %d", r.BarsLearned, barsOf(r.Data)))
 	}
 	if r.Direction != nil {
-		t.row("Shift direction coded by a top unit", fmt.Sprintf("%.3f (0.5 chance, 1 perfect)", *r.Direction))
+		t.add("Shift direction coded by a top unit", fmt.Sprintf("%.3f (0.5 chance, 1 perfect)", *r.Direction))
 	}
-	t.row("Initial KL (random init)", fmt.Sprintf("%.4f bits", r.InitialKL))
+	t.add("Initial KL (random init)", fmt.Sprintf("%.4f bits", r.InitialKL))
 }
 
 // finalists returns how many candidates reached the second choice.
@@ -516,25 +348,63 @@ func (s *Summary) table() string {
 	return b.String()
 }
 
-// writeTrajectory writes trajectory.csv: one row per snapshot.
-func writeTrajectory(w io.Writer, snaps []Snapshot, batch int) error {
-	if _, err := fmt.Fprintln(w, "step,samples,kl_bits,nll_bits,recognition_gap_bits,mass_outside_support,bars_learned,elapsed_seconds"); err != nil {
-		return err
-	}
+// trajectoryCSV returns trajectory.csv: one row per snapshot.
+func trajectoryCSV(snaps []Snapshot, batch int) []byte {
+	var b bytes.Buffer
+	b.WriteString("step,samples,kl_bits,nll_bits,recognition_gap_bits,mass_outside_support,bars_learned,elapsed_seconds\n")
 	for _, s := range snaps {
-		if _, err := fmt.Fprintf(w, "%d,%d,%.10g,%.10g,%.10g,%.10g,%d,%.3f\n", s.Step, s.Step*batch,
-			s.KL, s.NLL, s.Gap, s.Outside, s.BarsLearned, s.Elapsed); err != nil {
-			return err
-		}
+		fmt.Fprintf(&b, "%d,%d,%.10g,%.10g,%.10g,%.10g,%d,%.3f\n", s.Step, s.Step*batch,
+			s.KL, s.NLL, s.Gap, s.Outside, s.BarsLearned, s.Elapsed)
 	}
-	return nil
+	return b.Bytes()
 }
 
-// encodeJSON writes v as indented JSON.
-func encodeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+// encodeJSON returns v as indented JSON.
+func encodeJSON(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
 	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	err := enc.Encode(v)
+	return b.Bytes(), err
+}
+
+// jsonFile returns v encoded as the data file name.
+func jsonFile(name string, v any) (file, error) {
+	b, err := encodeJSON(v)
+	return file{name: name, data: b}, err
+}
+
+// record notes the files a run wrote and whether a stop came while it
+// wrote them.
+func (r *Results) record(files []string, stopped bool) {
+	r.Files, r.Interrupted = files, r.Interrupted || stopped
+}
+
+// trajectoryRows returns the trajectory of a run as report.html shows it.
+func trajectoryRows(snaps []Snapshot, batch int) [][]string {
+	var rows [][]string
+	for _, s := range snaps {
+		rows = append(rows, []string{fmt.Sprint(s.Step), fmt.Sprint(s.Step * batch),
+			fmt.Sprintf("%.4f", s.KL), fmt.Sprintf("%.4f", s.NLL), fmt.Sprintf("%.4f", s.Gap), fmt.Sprint(s.BarsLearned), fmt.Sprintf("%.2f", s.Elapsed)})
+	}
+	return rows
+}
+
+// page returns the report of a run whose results are r and whose kept
+// candidate's snapshots are snaps.
+func (r *Results) page(snaps []Snapshot) *reportPage {
+	what := fmt.Sprintf("A Helmholtz machine %s trained by wake-sleep (Hinton, Dayan, Frey & Neal, Science 268:1158, 1995)", joinInts(r.Layers, "-"))
+	if r.RBM != nil {
+		what = fmt.Sprintf("A restricted Boltzmann machine %s trained by contrastive divergence", joinInts(r.Layers, "-"))
+	}
+	return &reportPage{
+		Title:      fmt.Sprintf("helmholtz: %s, seed %d", r.Task, r.Seed),
+		Lead:       fmt.Sprintf("%s on the %s: final KL %.4f bits, NLL %.4f bits.", what, r.Task, r.KL, r.NLL),
+		Rows:       r.rows(),
+		Columns:    []string{"step", "samples", "KL (bits)", "NLL (bits)", "recognition gap (bits)", "bars learned", "seconds"},
+		Trajectory: trajectoryRows(snaps, r.Recipe.Batch),
+		Settings:   settingsText(r.Recipe),
+	}
 }
 
 // comparisonTable returns the methods' final KLs and times as a Markdown

@@ -14,7 +14,7 @@ import (
 // validModel returns the model.json bytes of a small random net.
 func validModel(t testing.TB) []byte {
 	var b bytes.Buffer
-	if err := encodeJSON(&b, randomNet([]int{4, 2, 1}, 1, 1)); err != nil {
+	if err := writeJSON(&b, randomNet([]int{4, 2, 1}, 1, 1)); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()
@@ -80,7 +80,7 @@ func FuzzLoadModel(f *testing.F) {
 			t.Fatalf("accepted a model with value %v", m)
 		}
 		var out bytes.Buffer
-		if err := encodeJSON(&out, n); err != nil {
+		if err := writeJSON(&out, n); err != nil {
 			t.Fatal(err)
 		}
 		n2, err := ParseModel(out.Bytes())
@@ -88,7 +88,7 @@ func FuzzLoadModel(f *testing.F) {
 			t.Fatalf("a model it accepted does not load again after saving: %v", err)
 		}
 		var out2 bytes.Buffer
-		if err := encodeJSON(&out2, n2); err != nil {
+		if err := writeJSON(&out2, n2); err != nil {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(out.Bytes(), out2.Bytes()) {
@@ -124,7 +124,7 @@ func TestSavedFormats(t *testing.T) {
 		t.Fatal(err)
 	}
 	sum := summarize([]uint64{res.Seed}, []*Results{res}, []error{nil}, 1)
-	if err := writeAtomic(filepath.Join(dir, summaryFile), func(w io.Writer) error { return encodeJSON(w, sum) }); err != nil {
+	if err := writeAtomic(filepath.Join(dir, summaryFile), func(w io.Writer) error { return writeJSON(w, sum) }); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range []struct {

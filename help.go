@@ -1,0 +1,157 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
+// This file is the help: helmholtz -h shows the flags every run shares and
+// the list of topics; helmholtz help TOPIC (or -task digits -h, -model rbm
+// -h) shows one experiment's own flags.
+
+// helpTopics are the topics of the help, each with its flags; the first is
+// what -h shows. Every flag is in exactly one topic.
+var helpTopics = []struct {
+	name, title string
+	flags       []string
+}{
+	{"", "Flags of every run", []string{"seed", "seeds", "out", "quiet", "task", "model", "recipe", "layers",
+		"snapshot-every", "is-samples", "fps", "from", "summarize", "compare"}},
+	{"recipe", "How a Helmholtz machine learns: the flags over -recipe's values", []string{"steps", "batch", "lr",
+		"lr-gen", "lr-rec", "bias-rate-visible", "bias-rate-hidden", "bias-rate-top", "weight-rate-top",
+		"init-scale", "init-scale-visible", "init-bias-visible", "init-bias-hidden", "init-rec-hidden", "init-bias-top",
+		"positive", "freeze-top", "frozen-bias-hidden", "candidates", "screen", "finalists", "screen2",
+		"screen-images", "anneal", "anneal-to", "rule", "k", "wake"}},
+	{"bars", "-task bars: n×n bars (layers n², 2n, 1)", []string{"size", "p-vertical", "p-bar"}},
+	{"shifter", "-task shifter: four rows, the top one shifted (layers 32-24-2)", []string{"width", "p-on"}},
+	{"digits", "-task digits: the paper's digits on MNIST (with -seed, -lr, -layers, -is-samples)",
+		[]string{"data", "per-class", "split", "sweeps"}},
+	{"rbm", "-model rbm: a restricted Boltzmann machine, trained by contrastive divergence",
+		[]string{"hidden", "cd", "pcd", "rbm-rate"}},
+}
+
+// helpRequest asks for the help on a topic ("" for the flags every run
+// shares); main prints it and exits 0.
+type helpRequest struct{ topic string }
+
+// Error names the request, for an error that is not one.
+func (h helpRequest) Error() string { return "help " + h.topic }
+
+// topic returns the help topic of a command line that ends in -h: the
+// experiment its -task or -model names, or "" for the flags every run
+// shares.
+func (v *flagValues) topic(set map[string]bool) string {
+	switch {
+	case set["model"] && v.model == "rbm":
+		return "rbm"
+	case set["task"]:
+		return v.task
+	case set["recipe"]:
+		return "recipe"
+	}
+	return ""
+}
+
+// print writes the help on h's topic to w, within 80 columns.
+func (h helpRequest) print(w io.Writer) {
+	i := slices.IndexFunc(helpTopics, func(t struct {
+		name, title string
+		flags       []string
+	}) bool {
+		return t.name == h.topic
+	})
+	if i < 0 {
+		fmt.Fprintf(w, "helmholtz: no help on %q; the topics are %s\n", h.topic, topicNames())
+		return
+	}
+	if i == 0 {
+		fmt.Fprint(w, usageHead)
+	}
+	t := helpTopics[i]
+	fmt.Fprintf(w, "%s:\n", t.title)
+	v := &flagValues{rc: tunedRecipe()}
+	fs := newFlagSet(v)
+	for _, name := range t.flags {
+		f := fs.Lookup(name)
+		kind, usage := flag.UnquoteUsage(f)
+		if def := f.DefValue; def != "" && def != "false" && def != "0" {
+			usage += " (" + def + recipeNote(name) + ")"
+		}
+		left := "  -" + name
+		if kind != "" {
+			left += " " + kind
+		}
+		printWrapped(w, left, usage)
+	}
+	if i == 0 {
+		fmt.Fprintf(w, "\nThe flags of each experiment: helmholtz help TOPIC, TOPIC one of\n%s.\n", topicNames())
+	}
+}
+
+// usageHead opens the help of helmholtz -h.
+const usageHead = `usage: helmholtz [flags]      (helmholtz help TOPIC for more flags)
+
+Trains a Helmholtz machine by wake-sleep (Hinton, Dayan, Frey & Neal,
+Science 1995) and scores it by the exact KL[p_data‖p_model] in bits.
+
+  helmholtz -seed 2               the canonical run on the bars, into out/
+  helmholtz -seeds 1-20           twenty seeds on every core
+  helmholtz -recipe paper         the procedure of the authors' preprint
+  helmholtz -task digits -data D  the paper's digits experiment on MNIST
+  helmholtz -from out -out docs   redraw the figures of a saved run
+
+`
+
+// topicNames lists the help topics after the first.
+func topicNames() string {
+	var names []string
+	for _, t := range helpTopics[1:] {
+		names = append(names, t.name)
+	}
+	return strings.Join(names, ", ")
+}
+
+// recipeNote returns ", plain: v, paper: w": the default of the flag name
+// in each recipe other than the default where it differs, or "".
+func recipeNote(name string) string {
+	var notes []string
+	def := ""
+	for i, rc := range recipes() {
+		v := &flagValues{rc: rc}
+		f := newFlagSet(v).Lookup(name)
+		if i == 0 {
+			def = f.DefValue
+		} else if f.DefValue != def {
+			notes = append(notes, rc.Name+": "+f.DefValue)
+		}
+	}
+	if notes == nil {
+		return ""
+	}
+	return "; " + strings.Join(notes, ", ")
+}
+
+// printWrapped writes a flag's left column and its usage, the usage in a
+// column of its own from the 26th, wrapped within 80 columns.
+func printWrapped(w io.Writer, left, usage string) {
+	const col, width = 26, 80
+	line := left
+	if len([]rune(left)) >= col-1 {
+		fmt.Fprintln(w, left)
+		line = ""
+	}
+	line += strings.Repeat(" ", col-len([]rune(line)))
+	n := col
+	for _, word := range strings.Fields(usage) {
+		if k := len([]rune(word)); n+k > width && n > col {
+			fmt.Fprintln(w, strings.TrimRight(line, " "))
+			line, n = strings.Repeat(" ", col), col
+		}
+		line += word + " "
+		n += len([]rune(word)) + 1
+	}
+	fmt.Fprintln(w, strings.TrimRight(line, " "))
+}
