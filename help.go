@@ -12,12 +12,15 @@ import (
 // the list of topics; helmholtz help TOPIC (or -task digits -h, -model rbm
 // -h) shows one experiment's own flags.
 
-// helpTopics are the topics of the help, each with its flags; the first is
-// what -h shows. Every flag is in exactly one topic.
-var helpTopics = []struct {
+// helpTopic is a topic of the help: a title and its flags.
+type helpTopic struct {
 	name, title string
 	flags       []string
-}{
+}
+
+// helpTopics are the topics of the help; the first is what -h shows. Every
+// flag is in exactly one topic.
+var helpTopics = []helpTopic{
 	{"", "Flags of every run", []string{"seed", "seeds", "out", "quiet", "task", "model", "recipe", "layers",
 		"snapshot-every", "is-samples", "fps", "from", "summarize", "compare"}},
 	{"recipe", "How a Helmholtz machine learns: the flags over -recipe's values", []string{"steps", "batch", "lr",
@@ -27,7 +30,7 @@ var helpTopics = []struct {
 		"screen-images", "anneal", "anneal-to", "rule", "k", "wake"}},
 	{"bars", "-task bars: n×n bars (layers n², 2n, 1)", []string{"size", "p-vertical", "p-bar"}},
 	{"shifter", "-task shifter: four rows, the top one shifted (layers 32-24-2)", []string{"width", "p-on"}},
-	{"digits", "-task digits: the paper's digits on MNIST (with -seed, -lr, -layers, -is-samples)",
+	{"digits", "-task digits: the paper's digits on MNIST (and -seed, -lr, -layers)",
 		[]string{"data", "per-class", "split", "sweeps"}},
 	{"rbm", "-model rbm: a restricted Boltzmann machine, trained by contrastive divergence",
 		[]string{"hidden", "cd", "pcd", "rbm-rate"}},
@@ -57,12 +60,7 @@ func (v *flagValues) topic(set map[string]bool) string {
 
 // print writes the help on h's topic to w, within 80 columns.
 func (h helpRequest) print(w io.Writer) {
-	i := slices.IndexFunc(helpTopics, func(t struct {
-		name, title string
-		flags       []string
-	}) bool {
-		return t.name == h.topic
-	})
+	i := slices.IndexFunc(helpTopics, func(t helpTopic) bool { return t.name == h.topic })
 	if i < 0 {
 		fmt.Fprintf(w, "helmholtz: no help on %q; the topics are %s\n", h.topic, topicNames())
 		return

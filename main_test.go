@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"flag"
 	"image/gif"
 	"image/png"
 	"os"
@@ -145,11 +146,39 @@ func TestBadUsage(t *testing.T) {
 	}
 }
 
-// TestHelp checks that -h prints the usage and exits 0.
+// TestHelp checks that -h and every topic's help exit 0 and fit an 80×40
+// terminal, and that every flag is in exactly one topic.
 func TestHelp(t *testing.T) {
-	code, _, stderr := run(t, t.TempDir(), "-h")
-	if code != 0 || !strings.Contains(stderr, "usage: helmholtz") || !strings.Contains(stderr, "-seed") {
-		t.Errorf("-h: status %d, stderr %q", code, stderr)
+	for _, args := range [][]string{{"-h"}, {"help", "recipe"}, {"help", "bars"}, {"help", "shifter"},
+		{"-task", "digits", "-h"}, {"-model", "rbm", "-h"}} {
+		code, _, stderr := run(t, t.TempDir(), args...)
+		lines := strings.Split(strings.TrimRight(stderr, "\n"), "\n")
+		if code != 0 || !strings.Contains(stderr, "  -") {
+			t.Errorf("%v: status %d, stderr %q", args, code, stderr)
+		}
+		for _, l := range lines {
+			if n := len([]rune(l)); n > 80 {
+				t.Errorf("%v: a line of %d columns: %q", args, n, l)
+			}
+		}
+		if args[0] == "-h" && (len(lines) > 40 || !strings.Contains(stderr, "usage: helmholtz")) {
+			t.Errorf("-h: %d lines, want a usage line and at most 40", len(lines))
+		}
+	}
+	seen := map[string]int{}
+	for _, topic := range helpTopics {
+		for _, name := range topic.flags {
+			seen[name]++
+		}
+	}
+	newFlagSet(&flagValues{rc: tunedRecipe()}).VisitAll(func(f *flag.Flag) {
+		if seen[f.Name] != 1 {
+			t.Errorf("-%s is in %d help topics, want 1", f.Name, seen[f.Name])
+		}
+		delete(seen, f.Name)
+	})
+	for name := range seen {
+		t.Errorf("help topic lists -%s, which is no flag", name)
 	}
 }
 

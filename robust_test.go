@@ -442,3 +442,41 @@ func writeJSON(w io.Writer, v any) error {
 	}
 	return err
 }
+
+// TestSeedFoldersSummarize runs two seeds as one -seeds run and again as
+// two separate processes, as a job array on a cluster would, and checks
+// that -summarize writes the same summary from the separate folders (the
+// timings aside), and that -compare reads both kinds of folder.
+func TestSeedFoldersSummarize(t *testing.T) {
+	dir := t.TempDir()
+	short := []string{"-recipe", "plain", "-steps", "20000", "-quiet"}
+	runs := [][]string{
+		{"-seeds", "1-2", "-out", "m/together"},
+		{"-seed", "1", "-out", "m/apart/seed-1"},
+		{"-seed", "2", "-out", "m/apart/seed-2"},
+		{"-summarize", "m/apart"},
+		{"-compare", "m"},
+	}
+	for _, args := range runs {
+		if code, _, stderr := run(t, dir, append(args, short...)...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+	}
+	var sums [2][]byte
+	for i, name := range []string{"together", "apart"} {
+		b, err := os.ReadFile(filepath.Join(dir, "m", name, summaryFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sums[i] = untimed(t, summaryFile, b)
+	}
+	if !bytes.Equal(sums[0], sums[1]) {
+		t.Errorf("summaries differ:\n-seeds:     %s\n-summarize: %s", sums[0], sums[1])
+	}
+	if _, err := os.Stat(filepath.Join(dir, "m", "comparison.png")); err != nil {
+		t.Error(err)
+	}
+	if code, _, stderr := run(t, dir, "-summarize", "m"); code != exitFail || !strings.Contains(stderr, "no seed-N folders") {
+		t.Errorf("-summarize of a folder without seeds: exit %d, %q", code, stderr)
+	}
+}
