@@ -6,6 +6,11 @@ import (
 	"math"
 )
 
+// paperKL is the asymmetric divergence KL[p_data ‖ p_model] in bits that
+// Hinton, Dayan, Frey & Neal (1995) report for the bars after 2×10⁶
+// examples: the number a run is measured against.
+const paperKL = 0.10
+
 // Bars is the bars distribution of Hinton, Dayan, Frey & Neal (1995): an
 // orientation is chosen (vertical with probability PVertical), each of the
 // Size bars of that orientation is on independently with probability PBar,

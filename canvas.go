@@ -23,7 +23,6 @@ const (
 // Ink colours.
 var (
 	white     = color.RGBA{255, 255, 255, 255}
-	black     = color.RGBA{0, 0, 0, 255}
 	ink       = color.RGBA{40, 40, 40, 255}    // text and axes
 	gridInk   = color.RGBA{225, 225, 225, 255} // grid lines
 	cellInk   = color.RGBA{150, 150, 150, 255} // borders of image cells

@@ -112,12 +112,6 @@ func readTrajectory(path string) (samples, kl []float64, err error) {
 	return samples, kl, nil
 }
 
-// median returns the median of x, which it sorts.
-func median(x []float64) float64 {
-	slices.Sort(x)
-	return (x[(len(x)-1)/2] + x[len(x)/2]) / 2
-}
-
 // Colours of the methods in comparison.png, in order; each is in the
 // palette with a pale version for its spread.
 var methodInks = []color.RGBA{

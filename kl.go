@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
-	"sync"
 )
 
 // maxLatentBits caps exact evaluation at 2²⁴ joint hidden configurations:
@@ -336,12 +335,7 @@ func (ev *Evaluator) enumerate(net *Net, free bool) {
 	if P == 1 {
 		ev.walk(ev.parts[0], net, 0, m, free)
 	} else {
-		var wg sync.WaitGroup
-		for p, e := range ev.parts {
-			lo, hi := p*m/P, (p+1)*m/P
-			wg.Go(func() { ev.walk(e, net, lo, hi, free) })
-		}
-		wg.Wait()
+		parallel(P, func(p int) { ev.walk(ev.parts[p], net, p*m/P, (p+1)*m/P, free) })
 	}
 	for k := 0; k < m; k++ {
 		ev.LogP[k] = ev.mx[k] + math.Log(ev.sum[k])
@@ -502,30 +496,6 @@ func (m *Machine) importance(v []float64, src *byteSource, lw, a []float64) {
 		m.Recognize(v, src)
 		lw[k] = m.logJoint(a) - m.logQ()
 	}
-}
-
-// logMeanExp returns log((1/K) Σ_k exp(lw_k)) for lw (K,) and its standard
-// error by the delta method: se(log p̂) ≈ se(p̂)/p̂ = sd(w)/(√K · mean w).
-func logMeanExp(lw []float64) (l, se float64) {
-	K := float64(len(lw))
-	mx := slices.Max(lw)
-	sum, sum2 := 0.0, 0.0
-	for _, x := range lw {
-		w := math.Exp(x - mx)
-		sum += w
-		sum2 += w * w
-	}
-	avg := sum / K
-	return mx + math.Log(avg), math.Sqrt(math.Max(0, sum2/K-avg*avg)/math.Max(K-1, 1)) / avg
-}
-
-// mean returns the mean of x.
-func mean(x []float64) float64 {
-	s := 0.0
-	for _, v := range x {
-		s += v
-	}
-	return s / float64(len(x))
 }
 
 // Evaluate returns the diagnostics of net estimated from LogMarginals: the

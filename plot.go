@@ -246,7 +246,7 @@ func (c canvas) klPanel(a plotArea, xs, kl []float64, shown int, title, ylabel, 
 	a.logY = true
 	c.axes(a, title, "samples seen", ylabel, samplesLabel)
 	if paper != "" {
-		_, py := a.at(0, 0.10)
+		_, py := a.at(0, paperKL)
 		c.dashed(a.x0+1, a.x0+a.w, int(py), paperLine)
 		c.text(a.x0+a.w-4, int(py)-11, paper, small, alignRight, paperLine)
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"image"
-	"math"
 	"math/rand/v2"
 	"time"
 )
@@ -150,19 +149,6 @@ func (m *RBM) LogZ() float64 {
 		terms[cfg] = ch
 	}
 	return logSumExp(terms)
-}
-
-// logSumExp returns log Σ exp(x) without overflow.
-func logSumExp(x []float64) float64 {
-	mx := math.Inf(-1)
-	for _, v := range x {
-		mx = max(mx, v)
-	}
-	s := 0.0
-	for _, v := range x {
-		s += math.Exp(v - mx)
-	}
-	return mx + math.Log(s)
 }
 
 // FreeEnergy returns −log Σ_h e^{−E(v,h)} = −b·v − Σ_j softplus(c_j + Σ_i v_i

@@ -310,7 +310,7 @@ func summarize(seeds []uint64, results []*Results, errs []error, seconds float64
 			continue
 		}
 		kls = append(kls, r.KL)
-		if r.KL <= 0.10 {
+		if r.KL <= paperKL {
 			s.Below010++
 		}
 	}
@@ -417,7 +417,7 @@ func comparisonTable(ms []*method) string {
 		lo, hi := slices.Min(f), slices.Max(f)
 		under := 0
 		for _, x := range f {
-			if x <= 0.10 {
+			if x <= paperKL {
 				under++
 			}
 		}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"math"
-	"slices"
 )
 
 // The rivals of wake-sleep for the same Helmholtz machine, as learning
@@ -70,12 +69,7 @@ func (m *Machine) Reweighted(v []float64, src *byteSource, buf *rwsBuffer, dst *
 		buf.lw[k] = m.logJoint(buf.a) - m.logQ()
 		m.saveHidden(buf.states[k*h : (k+1)*h])
 	}
-	mx := slices.Max(buf.lw)
-	z := 0.0
-	for k, x := range buf.lw {
-		buf.lw[k] = math.Exp(x - mx)
-		z += buf.lw[k]
-	}
+	z := softmaxWeights(buf.lw)
 	for k := range K {
 		m.loadHidden(buf.states[k*h : (k+1)*h])
 		ω := buf.lw[k] / z
