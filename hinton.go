@@ -47,22 +47,7 @@ func drawWeights(net *Net, t Task) image.Image {
 	w, h := weightsSize(rows, cols, len(units))
 	c := newCanvas(w, h)
 	lk := &net.Links[0]
-	var hidB, recB []float64 // each hidden unit's generative bias (from above) and recognition bias
-	for _, j := range units {
-		hb := 0.0
-		if len(net.Links) > 1 {
-			hb = net.Links[1].GenB[j]
-		} else {
-			hb = net.TopBias[j]
-		}
-		hidB, recB = append(hidB, hb), append(recB, lk.RecB[j])
-	}
-	scale := 0.0
-	for _, xs := range [][]float64{lk.GenW, lk.RecW, lk.GenB, hidB, recB} {
-		for _, x := range xs {
-			scale = math.Max(scale, math.Abs(x))
-		}
-	}
+	hidB, recB, scale := unitBiases(net, units)
 	square := func(cx, cy int, x float64) { // a Hinton square centred on (cx, cy)
 		if scale == 0 || x == 0 {
 			return
@@ -87,14 +72,7 @@ func drawWeights(net *Net, t Task) image.Image {
 	dw, dh := cols*cell+hintonGap, rows*cell+hintonGap
 	for band := 0; band*hintonUnits < len(units); band++ {
 		y := hintonTop + band*(2*dh+40)
-		for k, label := range [][2]string{{"generative", "unit -> pixels"}, {"recognition", "pixels -> unit"}, {"biases", "gen., rec."}} {
-			ly := y + k*dh + min(rows*cell, dh)/2 - 10
-			if k == 2 {
-				ly = y + 2*dh - 4
-			}
-			c.text(hintonLeft-14, ly, label[0], small, alignRight, ink)
-			c.text(hintonLeft-14, ly+12, label[1], small, alignRight, ink)
-		}
+		c.hintonRows(y, dh, rows*cell)
 		for pos := band * hintonUnits; pos < min(len(units), (band+1)*hintonUnits); pos++ {
 			j := units[pos]
 			x := hintonLeft + (pos%hintonUnits+1)*dw
@@ -116,6 +94,42 @@ func drawWeights(net *Net, t Task) image.Image {
 		c.text(w/2, h-28, "units sorted by what they draw", small, alignCenter, ink)
 	}
 	return c.paletted()
+}
+
+// unitBiases returns the generative bias (from above) and the recognition
+// bias of each of the units of layer 1, and the largest |w| or |b| of the
+// weights and biases that weights.png shows: the scale of its squares.
+func unitBiases(net *Net, units []int) (hidB, recB []float64, scale float64) {
+	lk := &net.Links[0]
+	for _, j := range units {
+		hb := 0.0
+		if len(net.Links) > 1 {
+			hb = net.Links[1].GenB[j]
+		} else {
+			hb = net.TopBias[j]
+		}
+		hidB, recB = append(hidB, hb), append(recB, lk.RecB[j])
+	}
+	for _, xs := range [][]float64{lk.GenW, lk.RecW, lk.GenB, hidB, recB} {
+		for _, x := range xs {
+			scale = math.Max(scale, math.Abs(x))
+		}
+	}
+	return hidB, recB, scale
+}
+
+// hintonRows labels the three rows of a band of units that starts at
+// height y: generative weights, recognition weights and biases, each
+// diagram imgH high and its row dh.
+func (c canvas) hintonRows(y, dh, imgH int) {
+	for k, label := range [][2]string{{"generative", "unit -> pixels"}, {"recognition", "pixels -> unit"}, {"biases", "gen., rec."}} {
+		ly := y + k*dh + min(imgH, dh)/2 - 10
+		if k == 2 {
+			ly = y + 2*dh - 4
+		}
+		c.text(hintonLeft-14, ly, label[0], small, alignRight, ink)
+		c.text(hintonLeft-14, ly+12, label[1], small, alignRight, ink)
+	}
 }
 
 // hintonLegend draws, at height y, squares for three sizes of |w| —
