@@ -217,9 +217,9 @@ func (rc *Recipe) OwnSteps() int {
 	return own
 }
 
-// init returns how a net of the given sizes starts, for data whose pixels
+// netInit returns how a net of the given sizes starts, for data whose pixels
 // are lit with the probabilities marginals (V,).
-func (rc *Recipe) init(sizes []int, marginals []float64) Init {
+func (rc *Recipe) netInit(sizes []int, marginals []float64) Init {
 	vis := make([]float64, sizes[0])
 	for i := range vis {
 		vis[i] = rc.InitBiasVisible

@@ -127,7 +127,7 @@ type candidate struct {
 func (t *Trainer) newCandidate(seed uint64, ci int, marginals []float64) *candidate {
 	r := rand.New(rand.NewPCG(seed, uint64(ci)))
 	net := NewNet(t.Sizes)
-	net.Initialize(t.Recipe.init(t.Sizes, marginals), r)
+	net.Initialize(t.Recipe.netInit(t.Sizes, marginals), r)
 	data := t.Data.Sampler()
 	c := &candidate{index: ci, m: NewMachine(net), data: data,
 		src:    newByteSource(r, max(slices.Max(t.Sizes), data.Take())),

@@ -287,7 +287,7 @@ func TestPaperRecipe(t *testing.T) {
 		}
 	}
 	net := NewNet([]int{16, 8, 1})
-	net.Initialize(rc.init(net.Sizes, nil), rand.New(rand.NewPCG(1, 0)))
+	net.Initialize(rc.netInit(net.Sizes, nil), rand.New(rand.NewPCG(1, 0)))
 	hidden := net.Links[1].GenB
 	for i, x := range hidden {
 		if x != -3 {
