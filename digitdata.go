@@ -150,4 +150,3 @@ func loadDigits(s digitSettings) (*digitData, error) {
 	}
 	return d, nil
 }
-
