@@ -43,23 +43,9 @@ type helpRequest struct{ topic string }
 // Error names the request, for an error that is not one.
 func (h helpRequest) Error() string { return "help " + h.topic }
 
-// topic returns the help topic of a command line that ends in -h: the
-// experiment its -task or -model names, or "" for the flags every run
-// shares.
-func (v *flagValues) topic(set map[string]bool) string {
-	switch {
-	case set["model"] && v.model == "rbm":
-		return "rbm"
-	case set["task"]:
-		return v.task
-	case set["recipe"]:
-		return "recipe"
-	}
-	return ""
-}
-
-// print writes the help on h's topic to w, within 80 columns.
-func (h helpRequest) print(w io.Writer) {
+// print writes the help on h's topic to w, within 80 columns; flagsOf
+// returns the program's flags with a recipe's values as their defaults.
+func (h helpRequest) print(w io.Writer, flagsOf func(Recipe) *flag.FlagSet) {
 	i := slices.IndexFunc(helpTopics, func(t helpTopic) bool { return t.name == h.topic })
 	if i < 0 {
 		fmt.Fprintf(w, "helmholtz: no help on %q; the topics are %s\n", h.topic, topicNames())
@@ -70,13 +56,12 @@ func (h helpRequest) print(w io.Writer) {
 	}
 	t := helpTopics[i]
 	fmt.Fprintf(w, "%s:\n", t.title)
-	v := &flagValues{rc: tunedRecipe()}
-	fs := newFlagSet(v)
+	fs := flagsOf(tunedRecipe())
 	for _, name := range t.flags {
 		f := fs.Lookup(name)
 		kind, usage := flag.UnquoteUsage(f)
 		if def := f.DefValue; def != "" && def != "false" && def != "0" {
-			usage += " (" + def + recipeNote(name) + ")"
+			usage += " (" + def + recipeNote(name, flagsOf) + ")"
 		}
 		left := "  -" + name
 		if kind != "" {
@@ -112,14 +97,13 @@ func topicNames() string {
 	return strings.Join(names, ", ")
 }
 
-// recipeNote returns ", plain: v, paper: w": the default of the flag name
+// recipeNote returns "; plain: v, paper: w": the default of the flag name
 // in each recipe other than the default where it differs, or "".
-func recipeNote(name string) string {
+func recipeNote(name string, flagsOf func(Recipe) *flag.FlagSet) string {
 	var notes []string
 	def := ""
 	for i, rc := range recipes() {
-		v := &flagValues{rc: rc}
-		f := newFlagSet(v).Lookup(name)
+		f := flagsOf(rc).Lookup(name)
 		if i == 0 {
 			def = f.DefValue
 		} else if f.DefValue != def {

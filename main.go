@@ -12,13 +12,15 @@
 //	go run . -seed 2            the canonical run: 2,000,000 iterations, figures in out/
 //	go run . -seeds 1-20        twenty seeds on every core, summary in out/summary.json
 //	go run . -recipe paper      the procedure of the authors' preprint, read literally
+//	go run . -recipe plain      the published reproduction's recipe (lr 0.1, one run)
 //	go run . -size 8            8×8 bars (64-16-1); -task shifter, -task world3 the other tasks
 //	go run . -task digits -data DIR  the paper's second experiment, on MNIST in DIR
-//	go run . -recipe plain      the published reproduction's recipe (lr 0.1, no tournament)
 //	go run . -rule rws -k 5     a rival rule for the same machine (reinforce, rws)
-//	go run . -model rbm -cd 10  a restricted Boltzmann machine instead (-hidden, -pcd)
-//	go run . -compare out/rivals  the -seeds runs in out/rivals/NAME side by side
+//	go run . -model rbm -cd 10  a restricted Boltzmann machine instead
+//	go run . -summarize DIR     the summary of DIR's seed-N folders, made anywhere
+//	go run . -compare DIR       the methods in DIR (folders of seed-N folders) side by side
 //	go run . -from out -out docs  redraw every figure of a saved run
+//	go run . help TOPIC         the flags of one experiment (recipe, bars, shifter, digits, rbm)
 //	go test ./...               the tests
 //	go test -bench .            the benchmarks of the inner loop
 //
@@ -27,57 +29,22 @@
 // sampled states) and one sleep phase (the generative net dreams, and the
 // recognition net learns to recover the dream's causes).
 //
-// By default a run follows the tuned recipe (the README's "Deviations"
-// section measures each part): the paper's constraint that the generative
-// weights onto the visible units stay ≥ 0; slow biases with negative initial
-// values; a sleep-phase rate 16 times the wake-phase rate; the top layer held
-// still for the first 5% of the run while the hidden biases learn at a third
-// of their rate; a tournament inside the 2,000,000-iteration budget — 4
-// candidates trained for 40,000 iterations each, the 2 whose nets give the
-// highest exact log-likelihood to 50,000 training images trained on to
-// 120,000 and scored again, the better continuing — and all rates falling
-// linearly to a tenth over the last 30% of the kept candidate's run. Over
-// seeds 1–100 every run ends under the paper's 0.10 bits, at a median KL of
-// 0.030 bits; the canonical seed 2 ends at 0.029 bits after about a second
-// of training. -recipe paper is the procedure of the authors' preprint read
-// literally, -recipe plain the published reproduction's (lr 0.1 for both
-// phases, one run: median 0.55 bits over 40 seeds); any flag given
-// explicitly overrides the recipe's value.
+// By default a run follows the tuned recipe (docs/bars.md measures each
+// part): the paper's constraint that the generative weights onto the visible
+// units stay ≥ 0; slow biases with negative initial values; a sleep-phase
+// rate 16 times the wake-phase rate; the top layer held still for the first
+// 5% of the run; a tournament inside the 2,000,000-iteration budget (4
+// candidates screened at 40,000 iterations, the best 2 at 120,000, by the
+// exact log-likelihood of 50,000 training images); and all rates falling
+// linearly to a tenth over the last 30% of the run. Over seeds 1–100 every
+// run ends under the paper's 0.10 bits, at a median KL of 0.030 bits. Any
+// flag given overrides the recipe's value.
 //
-// Other tasks (-task): n×n bars (-size n, layers n², 2n, 1); the shifter of
-// Dayan, Hinton, Neal & Zemel (1995), four rows of 8 pixels whose top row is
-// the bottom one shifted left or right (layers 32-24-2, whose 2²⁶ hidden
-// configurations are too many to enumerate, so its diagnostics are
-// importance-sampled estimates); and the 3×3 world of the notebook in the
-// source documents (layers 9-6-1; -recipe notebook is its procedure).
-//
-// The paper's second experiment (-task digits, digits.go): ten 64-16-16-4
-// machines, one per class of handwritten digit, each trained by wake-sleep
-// on 700 images of its class reduced to 8×8 binary pixels, classify a new
-// digit by which describes it in the fewest bits. MNIST stands in for the
-// paper's CEDAR digits; the run also trains one 64-32-32-16 machine on all
-// classes and the baselines (base rates, mixtures of Bernoullis, nearest
-// neighbour, backprop), prints them beside the paper's numbers and writes
-// results.json, models.json, the reduced data as IDX files and four figures.
-//
-// A run writes into -out:
-//
-//	results.json          the settings and final numbers
-//	trajectory.csv        the exact diagnostics at every snapshot
-//	model.json            the trained net, every parameter with its shape
-//	snapshots.json        the net at every snapshot, for redrawing the figures
-//	training_curves.png   KL and NLL against samples seen
-//	samples.png           64 fantasies of the trained net
-//	hidden_fields.png     what each hidden unit draws on its own
-//	recognition_codes.png the recognition net's code for the 30 support images
-//	weights.png           Hinton diagrams of both nets
-//	bars.gif              training as an animation
-//	report.html           all of it on one page, for a browser
-//
-// With -seeds each seed writes these into out/seed-N/, and the summary goes
-// to out/summary.json and stdout. An RBM run (-model rbm) writes
-// results.json, trajectory.csv, rbm.json, training_curves.png and
-// samples.png.
+// A run writes into -out: results.json (the settings and final numbers,
+// written last), trajectory.csv, model.json, snapshots.json, five PNG
+// figures, bars.gif and report.html; docs/outputs.md describes each. With
+// -seeds each seed writes into out/seed-N/ and the summary goes to
+// out/summary.json and stdout.
 //
 // Exit status: 0 success, 1 a failure while running or writing (the message
 // says what), 2 bad usage, 130 interrupted (outputs for the steps done are
@@ -113,7 +80,7 @@ func main() {
 	cmd, err := parseArgs(os.Args[1:])
 	var h helpRequest
 	if errors.As(err, &h) {
-		h.print(os.Stderr)
+		h.print(os.Stderr, func(rc Recipe) *flag.FlagSet { return newFlagSet(&flagValues{rc: rc}) })
 		os.Exit(0)
 	}
 	if err != nil {
@@ -316,6 +283,21 @@ func parseArgs(args []string) (*command, error) {
 		return nil, usageError{err.Error()}
 	}
 	return v.command(given(fs))
+}
+
+// topic returns the help topic of a command line that ends in -h: the
+// experiment its -task or -model names, or "" for the flags every run
+// shares.
+func (v *flagValues) topic(set map[string]bool) string {
+	switch {
+	case set["model"] && v.model == "rbm":
+		return "rbm"
+	case set["task"]:
+		return v.task
+	case set["recipe"]:
+		return "recipe"
+	}
+	return ""
 }
 
 // given returns the names of the flags set on the command line.

@@ -260,12 +260,6 @@ func (r *Results) finalists() int {
 	return n
 }
 
-// barsOf returns how many bars a task made of bars has.
-func barsOf(t Task) int {
-	rows, cols := t.Shape()
-	return rows + cols
-}
-
 // layerNames names the layers of a net with n layers, visible first:
 // visible-hidden-top, or visible-hidden for a net of two layers.
 func layerNames(n int) string {

@@ -7,7 +7,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -206,24 +205,6 @@ func redraw(from, dir string, fps int, quiet bool, stop *atomic.Bool) (bool, err
 		fmt.Fprintf(os.Stderr, "helmholtz: drew %d figures of %s into %s: %s\n", len(written), from, dir, strings.Join(written, ", "))
 	}
 	return stop.Load(), nil
-}
-
-// parallel calls f(0), …, f(n−1) on every core, in that order of starting.
-func parallel(n int, f func(i int)) {
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(n, runtime.GOMAXPROCS(0)) {
-		wg.Go(func() {
-			for i := range next {
-				f(i)
-			}
-		})
-	}
-	for i := range n {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
 }
 
 // progress writes one self-overwriting line on a terminal, or a line every

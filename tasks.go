@@ -354,3 +354,9 @@ func (p world3Sampler) Sample(src *byteSource, v []float64) {
 		p.w.pattern(v, slot-6)
 	}
 }
+
+// barsOf returns how many bars a task made of bars has.
+func barsOf(t Task) int {
+	rows, cols := t.Shape()
+	return rows + cols
+}
