@@ -20,7 +20,7 @@ import (
 //  4. a pixel is on when that mean is at least digitThreshold.
 //
 // The choices (box, stretch, threshold) were made on the validation split;
-// the README gives the comparison.
+// docs/digits.md gives the comparison.
 
 // The reduced images.
 const (

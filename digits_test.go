@@ -305,7 +305,7 @@ func TestDigitsMNIST(t *testing.T) {
 		dir = filepath.Join(strings.TrimSpace(string(out)), "github.com/petar/!go!m!n!i!s!t@v0.0.0-20150320212226-2fbe10d0fa63/data")
 	}
 	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("no MNIST in %s (see the README to fetch it)", dir)
+		t.Skipf("no MNIST in %s (docs/digits.md says how to fetch it)", dir)
 	}
 	s := paperDigits()
 	s.Dir = dir

@@ -112,7 +112,7 @@ func findIDX(dir, name string) (string, error) {
 			return path, nil
 		}
 	}
-	return "", fmt.Errorf("no %s or %s.gz in %s (see the README to fetch MNIST)", name, name, dir)
+	return "", fmt.Errorf("no %s or %s.gz in %s (docs/digits.md says how to fetch MNIST)", name, name, dir)
 }
 
 // labelledImages is a set of grey images with their class labels.

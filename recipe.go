@@ -48,7 +48,7 @@ type Recipe struct {
 // kept ≥ 0), slow, negative biases, a sleep phase 16 times faster than the
 // wake phase, the top layer held still at first while the hidden biases
 // learn at a third of their rate, a tournament of 4 inside the budget and
-// annealed rates. The README's "Deviations" section measures each part.
+// annealed rates. docs/bars.md measures each part.
 func tunedRecipe() Recipe {
 	return Recipe{
 		Name: "tuned", Steps: 2000000, Batch: 1, LRGen: 0.05, LRRec: 0.8,

@@ -7,9 +7,10 @@ import (
 )
 
 // This file is the whole wake-sleep algorithm: the nets, one iteration of
-// wake and sleep, the delta rule, and the kernels they run on (sampling
-// binary units, a fast exponential, random bytes). It depends on nothing
-// else in the program: a reader can copy it alone.
+// wake and sleep, the delta rule, and the kernels they run on; bernoulli.go
+// holds the random bytes, the Bernoulli decisions and the fast exponential
+// they use. The two depend on nothing else in the program: copy both, and
+// example_test.go shows how to call them.
 
 // Net is a layered sigmoid belief net of binary stochastic units together
 // with its factorial recognition net: the Helmholtz machine of Dayan, Hinton,
