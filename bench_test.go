@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"image/gif"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
 )
@@ -840,4 +842,59 @@ func BenchmarkReinforceNaive(b *testing.B) {
 func BenchmarkReweightedNaive(b *testing.B) {
 	rc := plainRecipe()
 	benchNaiveRule(b, func(r *rand.Rand, n *naiveRule) { n.reweighted(r, rc.LRGen) }, 5)
+}
+
+// mnistMachine returns the machine of the MNIST speed comparison: a
+// 784-200-200 net with weights N(0, 0.01²) and zero biases, every rate
+// 0.001/B, as the numpy and PyTorch versions it is measured against
+// (../shared/peers in the project's workspace) start, with workers
+// goroutines sharing each minibatch; and 50·B images with 13% of their
+// pixels on, the density of binarized MNIST.
+func mnistMachine(B, workers int) (*Machine, []float64, *byteSource) {
+	sizes := []int{784, 200, 200}
+	r := rand.New(rand.NewPCG(1, 1))
+	net := NewNet(sizes)
+	net.Initialize(Init{Scales: []float64{0.01, 0.01}, VisibleBias: make([]float64, 784)}, r)
+	m := NewMachine(net)
+	m.Workers = workers
+	e := 0.001 / float64(B)
+	m.Rates.Top = e
+	for l := range m.Rates.Links {
+		m.Rates.Links[l] = LinkRates{GenW: e, GenB: e, RecW: e, RecB: e}
+	}
+	images := make([]float64, 50*B*784)
+	for i := range images {
+		if r.Float64() < 0.13 {
+			images[i] = 1
+		}
+	}
+	return m, images, newByteSource(r, 784)
+}
+
+// BenchmarkMNISTStep times one wake-sleep step of a 784-200-200 net on a
+// minibatch of 1, 20 or 100 images, reported per image; with -cpu 2 the
+// two cores share each minibatch. It checks that the step moved the net and
+// left every parameter finite.
+func BenchmarkMNISTStep(b *testing.B) {
+	for _, B := range []int{1, 20, 100} {
+		b.Run(fmt.Sprintf("batch=%d", B), func(b *testing.B) {
+			m, images, src := mnistMachine(B, runtime.GOMAXPROCS(0))
+			defer m.Close()
+			before := m.Net.Clone()
+			V := 784 * B
+			for i := range 20 { // warm up, as the peers do
+				m.Step(images[i%50*V:][:V], src)
+			}
+			b.ReportAllocs()
+			k := 0
+			for b.Loop() {
+				m.Step(images[k%50*V:][:V], src)
+				k++
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(k*B), "us/image")
+			if w := m.Net.MaxAbs(); !(w < maxParam) || sameNet(m.Net, before) {
+				b.Fatalf("after %d steps the largest |parameter| is %v and the net moved: %v", k, w, !sameNet(m.Net, before))
+			}
+		})
+	}
 }

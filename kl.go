@@ -525,7 +525,7 @@ func (m *Machine) logJoint(a []float64) float64 {
 	lp := bernoulliLog(lay[top].s, net.TopBias)
 	for l := 0; l < top; l++ {
 		a := a[:len(lay[l].s)]
-		addRows(a, net.Links[l].GenB, net.Links[l].GenW, lay[l+1].on)
+		sumRows(a, net.Links[l].GenB, net.Links[l].GenW, len(a), lay[l+1].on)
 		lp += bernoulliLog(lay[l].s, a)
 	}
 	return lp

@@ -58,7 +58,7 @@ func TestSigmoidAccuracy(t *testing.T) {
 // standard errors (at most 0.0025) of σ(a).
 func TestSampleFrequencies(t *testing.T) {
 	const n, draws = 64, 1000000
-	u := units{s: make([]float64, n), a: make([]float64, n), on: make([]int32, 0, n)}
+	u := newUnits(n, make([]float64, n))
 	r := rand.New(rand.NewPCG(2, 2))
 	for i := range u.a {
 		switch {
@@ -405,34 +405,5 @@ func TestProjectionAsItMoves(t *testing.T) {
 	}
 	if w := slices.Min(a.m.Net.Links[0].GenW); w < 0 {
 		t.Errorf("a visible generative weight is %v, want ≥ 0", w)
-	}
-}
-
-// TestAddRows checks addRows, which goes four elements at a time, against the sum written out, b + row on[0]
-// + row on[1] + …, to the last bit, for layers of every width from 1 to 17
-// and on-lists from empty to every sending unit.
-func TestAddRows(t *testing.T) {
-	r := rand.New(rand.NewPCG(3, 4))
-	for n := 1; n <= 17; n++ {
-		for _, on := range [][]int32{nil, {0}, {2}, {0, 3}, {1, 2, 4}, {0, 1, 2, 3, 4}} {
-			w, b := make([]float64, 5*n), make([]float64, n)
-			for i := range w {
-				w[i] = r.NormFloat64()
-			}
-			for i := range b {
-				b[i] = r.NormFloat64()
-			}
-			a := make([]float64, n)
-			addRows(a, b, w, on)
-			for i := range n {
-				want := b[i]
-				for _, j := range on {
-					want += w[int(j)*n+i]
-				}
-				if math.Float64bits(a[i]) != math.Float64bits(want) {
-					t.Errorf("n = %d, on = %v: a[%d] = %v, want %v", n, on, i, a[i], want)
-				}
-			}
-		}
 	}
 }

@@ -1,0 +1,123 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// The AVX-512 kernels of kernels_amd64.go. Each adds in the order of the
+// Go loops of kernels.go and never fuses a multiply with an add, so both
+// give the same bits.
+
+// func sumRows64(dst, src, w *float64, stride int, on *int32, n int)
+// dst[0:64] = src[0:64] + Σ_{k<n} w[on[k]·stride : +64], the sums in eight
+// ZMM registers, each row added with its loads folded into the additions.
+TEXT ·sumRows64(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ w+16(FP), DX
+	MOVQ stride+24(FP), R8
+	SHLQ $3, R8 // bytes per row
+	MOVQ on+32(FP), BX
+	MOVQ n+40(FP), CX
+	VMOVUPD 0(SI), Z0
+	VMOVUPD 64(SI), Z1
+	VMOVUPD 128(SI), Z2
+	VMOVUPD 192(SI), Z3
+	VMOVUPD 256(SI), Z4
+	VMOVUPD 320(SI), Z5
+	VMOVUPD 384(SI), Z6
+	VMOVUPD 448(SI), Z7
+	TESTQ CX, CX
+	JZ done64
+
+loop64:
+	MOVLQSX (BX), AX
+	IMULQ R8, AX
+	ADDQ DX, AX // the row's first column
+	VADDPD 0(AX), Z0, Z0
+	VADDPD 64(AX), Z1, Z1
+	VADDPD 128(AX), Z2, Z2
+	VADDPD 192(AX), Z3, Z3
+	VADDPD 256(AX), Z4, Z4
+	VADDPD 320(AX), Z5, Z5
+	VADDPD 384(AX), Z6, Z6
+	VADDPD 448(AX), Z7, Z7
+	ADDQ $4, BX
+	DECQ CX
+	JNZ loop64
+
+done64:
+	VMOVUPD Z0, 0(DI)
+	VMOVUPD Z1, 64(DI)
+	VMOVUPD Z2, 128(DI)
+	VMOVUPD Z3, 192(DI)
+	VMOVUPD Z4, 256(DI)
+	VMOVUPD Z5, 320(DI)
+	VMOVUPD Z6, 384(DI)
+	VMOVUPD Z7, 448(DI)
+	VZEROUPPER
+	RET
+
+// func sumRows8(dst, src, w *float64, stride int, on *int32, n int)
+// dst[0:8] = src[0:8] + Σ_{k<n} w[on[k]·stride : +8].
+TEXT ·sumRows8(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ w+16(FP), DX
+	MOVQ stride+24(FP), R8
+	SHLQ $3, R8
+	MOVQ on+32(FP), BX
+	MOVQ n+40(FP), CX
+	VMOVUPD 0(SI), Z0
+	TESTQ CX, CX
+	JZ done8
+
+loop8:
+	MOVLQSX (BX), AX
+	IMULQ R8, AX
+	VADDPD (DX)(AX*1), Z0, Z0
+	ADDQ $4, BX
+	DECQ CX
+	JNZ loop8
+
+done8:
+	VMOVUPD Z0, 0(DI)
+	VZEROUPPER
+	RET
+
+// func addScaled8(w, x *float64, e float64, n int)
+// w[i] += e·x[i] for i < n, n a multiple of 8: a product, then a sum.
+TEXT ·addScaled8(SB), NOSPLIT, $0-32
+	MOVQ w+0(FP), DI
+	MOVQ x+8(FP), SI
+	VBROADCASTSD e+16(FP), Z31
+	MOVQ n+24(FP), CX
+	SHRQ $3, CX
+
+loopAS:
+	VMULPD (SI), Z31, Z1
+	VADDPD (DI), Z1, Z1
+	VMOVUPD Z1, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ loopAS
+	VZEROUPPER
+	RET
+
+// func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
+TEXT ·cpuid(SB), NOSPLIT, $0-24
+	MOVL eaxArg+0(FP), AX
+	MOVL ecxArg+4(FP), CX
+	CPUID
+	MOVL AX, eax+8(FP)
+	MOVL BX, ebx+12(FP)
+	MOVL CX, ecx+16(FP)
+	MOVL DX, edx+20(FP)
+	RET
+
+// func xgetbv() (eax, edx uint32)
+TEXT ·xgetbv(SB), NOSPLIT, $0-8
+	MOVL $0, CX
+	XGETBV
+	MOVL AX, eax+0(FP)
+	MOVL DX, edx+4(FP)
+	RET
