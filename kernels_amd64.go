@@ -34,6 +34,11 @@ func xgetbv() (eax, edx uint32)
 //go:noescape
 func sumRows64(dst, src, w *float64, stride int, on *int32, n int)
 
+// sumRows32 is sumRows on 32 columns: four ZMM registers.
+//
+//go:noescape
+func sumRows32(dst, src, w *float64, stride int, on *int32, n int)
+
 // sumRows8 is sumRows on 8 columns: one ZMM register.
 //
 //go:noescape
@@ -45,7 +50,7 @@ func sumRows8(dst, src, w *float64, stride int, on *int32, n int)
 func addScaled8(w, x *float64, e float64, n int)
 
 // sumRowsSIMD does the columns of sumRows that fill whole vectors, 64 at a
-// time and then 8 at a time, and returns how many it did. sumRows has
+// time, then 32, then 8, and returns how many it did. sumRows has
 // checked that the rows lie within w.
 func sumRowsSIMD(dst, src, w []float64, stride int, on []int32) int {
 	if !hasAVX512 {
@@ -59,6 +64,10 @@ func sumRowsSIMD(dst, src, w []float64, stride int, on []int32) int {
 	c := 0
 	for ; c+64 <= n; c += 64 {
 		sumRows64(&dst[c], &src[c], &w[c], stride, first, len(on))
+	}
+	if c+32 <= n {
+		sumRows32(&dst[c], &src[c], &w[c], stride, first, len(on))
+		c += 32
 	}
 	for ; c < n; c += 8 {
 		sumRows8(&dst[c], &src[c], &w[c], stride, first, len(on))

@@ -56,6 +56,43 @@ done64:
 	VZEROUPPER
 	RET
 
+// func sumRows32(dst, src, w *float64, stride int, on *int32, n int)
+// dst[0:32] = src[0:32] + Σ_{k<n} w[on[k]·stride : +32].
+TEXT ·sumRows32(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ w+16(FP), DX
+	MOVQ stride+24(FP), R8
+	SHLQ $3, R8
+	MOVQ on+32(FP), BX
+	MOVQ n+40(FP), CX
+	VMOVUPD 0(SI), Z0
+	VMOVUPD 64(SI), Z1
+	VMOVUPD 128(SI), Z2
+	VMOVUPD 192(SI), Z3
+	TESTQ CX, CX
+	JZ done32
+
+loop32:
+	MOVLQSX (BX), AX
+	IMULQ R8, AX
+	ADDQ DX, AX
+	VADDPD 0(AX), Z0, Z0
+	VADDPD 64(AX), Z1, Z1
+	VADDPD 128(AX), Z2, Z2
+	VADDPD 192(AX), Z3, Z3
+	ADDQ $4, BX
+	DECQ CX
+	JNZ loop32
+
+done32:
+	VMOVUPD Z0, 0(DI)
+	VMOVUPD Z1, 64(DI)
+	VMOVUPD Z2, 128(DI)
+	VMOVUPD Z3, 192(DI)
+	VZEROUPPER
+	RET
+
 // func sumRows8(dst, src, w *float64, stride int, on *int32, n int)
 // dst[0:8] = src[0:8] + Σ_{k<n} w[on[k]·stride : +8].
 TEXT ·sumRows8(SB), NOSPLIT, $0-48
