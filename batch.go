@@ -324,18 +324,17 @@ func blockSums(dst, base, w []float64, n int, lists [][]int32, m, rows, c0, c1 i
 			e[blk] = k
 		}
 	}
-	for k0 := c0; k0 < c1; k0 += chunk {
-		k1 := min(k0+chunk, c1)
-		for j := range m {
-			copy(dst[j*n+k0:j*n+k1], base[k0:k1])
+	for k0, k1 := c0, 0; k0 < c1; k0 = k1 {
+		k1 = min(k0+chunk, c1)
+		if c1-k1 <= 16 {
+			k1 = c1 // the last 8 or 16 columns go with the chunk before (sumRows72, sumRows80)
 		}
-		for blk := range nb {
+		for j := range m { // the first block starts from base, even with no rows
+			sumRows(dst[j*n+k0:j*n+k1], base[k0:k1], w[k0:], n, lists[j][:ends[j*nb]])
+		}
+		for blk := 1; blk < nb; blk++ {
 			for j := range m {
-				i0 := 0
-				if blk > 0 {
-					i0 = ends[j*nb+blk-1]
-				}
-				if i1 := ends[j*nb+blk]; i1 > i0 {
+				if i0, i1 := ends[j*nb+blk-1], ends[j*nb+blk]; i1 > i0 {
 					d := dst[j*n+k0 : j*n+k1]
 					sumRows(d, d, w[k0:], n, lists[j][i0:i1])
 				}

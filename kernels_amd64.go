@@ -34,6 +34,14 @@ func xgetbv() (eax, edx uint32)
 //go:noescape
 func sumRows64(dst, src, w *float64, stride int, on *int32, n int)
 
+// sumRows72 and sumRows80 are sumRows on 72 and 80 columns.
+//
+//go:noescape
+func sumRows72(dst, src, w *float64, stride int, on *int32, n int)
+
+//go:noescape
+func sumRows80(dst, src, w *float64, stride int, on *int32, n int)
+
 // sumRows32 is sumRows on 32 columns: four ZMM registers.
 //
 //go:noescape
@@ -50,7 +58,8 @@ func sumRows8(dst, src, w *float64, stride int, on *int32, n int)
 func addScaled8(w, x *float64, e float64, n int)
 
 // sumRowsSIMD does the columns of sumRows that fill whole vectors, 64 at a
-// time, then 32, then 8, and returns how many it did. sumRows has
+// time (the last 72 or 80 together), then 32, then 8, and returns how many
+// it did. sumRows has
 // checked that the rows lie within w.
 func sumRowsSIMD(dst, src, w []float64, stride int, on []int32) int {
 	if !hasAVX512 {
@@ -63,6 +72,14 @@ func sumRowsSIMD(dst, src, w []float64, stride int, on []int32) int {
 	}
 	c := 0
 	for ; c+64 <= n; c += 64 {
+		switch n - c {
+		case 72:
+			sumRows72(&dst[c], &src[c], &w[c], stride, first, len(on))
+			return n
+		case 80:
+			sumRows80(&dst[c], &src[c], &w[c], stride, first, len(on))
+			return n
+		}
 		sumRows64(&dst[c], &src[c], &w[c], stride, first, len(on))
 	}
 	if c+32 <= n {

@@ -56,6 +56,117 @@ done64:
 	VZEROUPPER
 	RET
 
+// func sumRows72(dst, src, w *float64, stride int, on *int32, n int)
+// dst[0:72] = src[0:72] + Σ_{k<n} w[on[k]·stride : +72]: a chunk of 64 columns
+// with the 8 after it, so that a layer's last few columns share its last
+// chunk's loop instead of a loop of their own, bound by one addition's latency.
+TEXT ·sumRows72(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ w+16(FP), DX
+	MOVQ stride+24(FP), R8
+	SHLQ $3, R8
+	MOVQ on+32(FP), BX
+	MOVQ n+40(FP), CX
+	VMOVUPD 0(SI), Z0
+	VMOVUPD 64(SI), Z1
+	VMOVUPD 128(SI), Z2
+	VMOVUPD 192(SI), Z3
+	VMOVUPD 256(SI), Z4
+	VMOVUPD 320(SI), Z5
+	VMOVUPD 384(SI), Z6
+	VMOVUPD 448(SI), Z7
+	VMOVUPD 512(SI), Z8
+	TESTQ CX, CX
+	JZ done72
+
+loop72:
+	MOVLQSX (BX), AX
+	IMULQ R8, AX
+	ADDQ DX, AX
+	VADDPD 0(AX), Z0, Z0
+	VADDPD 64(AX), Z1, Z1
+	VADDPD 128(AX), Z2, Z2
+	VADDPD 192(AX), Z3, Z3
+	VADDPD 256(AX), Z4, Z4
+	VADDPD 320(AX), Z5, Z5
+	VADDPD 384(AX), Z6, Z6
+	VADDPD 448(AX), Z7, Z7
+	VADDPD 512(AX), Z8, Z8
+	ADDQ $4, BX
+	DECQ CX
+	JNZ loop72
+
+done72:
+	VMOVUPD Z0, 0(DI)
+	VMOVUPD Z1, 64(DI)
+	VMOVUPD Z2, 128(DI)
+	VMOVUPD Z3, 192(DI)
+	VMOVUPD Z4, 256(DI)
+	VMOVUPD Z5, 320(DI)
+	VMOVUPD Z6, 384(DI)
+	VMOVUPD Z7, 448(DI)
+	VMOVUPD Z8, 512(DI)
+	VZEROUPPER
+	RET
+
+// func sumRows80(dst, src, w *float64, stride int, on *int32, n int)
+// dst[0:80] = src[0:80] + Σ_{k<n} w[on[k]·stride : +80]: a chunk of 64 columns
+// with the 16 after it, so that a layer's last few columns share its last
+// chunk's loop instead of a loop of their own, bound by one addition's latency.
+TEXT ·sumRows80(SB), NOSPLIT, $0-48
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ w+16(FP), DX
+	MOVQ stride+24(FP), R8
+	SHLQ $3, R8
+	MOVQ on+32(FP), BX
+	MOVQ n+40(FP), CX
+	VMOVUPD 0(SI), Z0
+	VMOVUPD 64(SI), Z1
+	VMOVUPD 128(SI), Z2
+	VMOVUPD 192(SI), Z3
+	VMOVUPD 256(SI), Z4
+	VMOVUPD 320(SI), Z5
+	VMOVUPD 384(SI), Z6
+	VMOVUPD 448(SI), Z7
+	VMOVUPD 512(SI), Z8
+	VMOVUPD 576(SI), Z9
+	TESTQ CX, CX
+	JZ done80
+
+loop80:
+	MOVLQSX (BX), AX
+	IMULQ R8, AX
+	ADDQ DX, AX
+	VADDPD 0(AX), Z0, Z0
+	VADDPD 64(AX), Z1, Z1
+	VADDPD 128(AX), Z2, Z2
+	VADDPD 192(AX), Z3, Z3
+	VADDPD 256(AX), Z4, Z4
+	VADDPD 320(AX), Z5, Z5
+	VADDPD 384(AX), Z6, Z6
+	VADDPD 448(AX), Z7, Z7
+	VADDPD 512(AX), Z8, Z8
+	VADDPD 576(AX), Z9, Z9
+	ADDQ $4, BX
+	DECQ CX
+	JNZ loop80
+
+done80:
+	VMOVUPD Z0, 0(DI)
+	VMOVUPD Z1, 64(DI)
+	VMOVUPD Z2, 128(DI)
+	VMOVUPD Z3, 192(DI)
+	VMOVUPD Z4, 256(DI)
+	VMOVUPD Z5, 320(DI)
+	VMOVUPD Z6, 384(DI)
+	VMOVUPD Z7, 448(DI)
+	VMOVUPD Z8, 512(DI)
+	VMOVUPD Z9, 576(DI)
+	VZEROUPPER
+	RET
+
 // func sumRows32(dst, src, w *float64, stride int, on *int32, n int)
 // dst[0:32] = src[0:32] + Σ_{k<n} w[on[k]·stride : +32].
 TEXT ·sumRows32(SB), NOSPLIT, $0-48
