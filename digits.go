@@ -36,6 +36,25 @@ type digitSettings struct {
 	ISSamples    int     `json:"is_samples"`           // importance samples per −log p(v)
 }
 
+// check returns a usage error naming the first setting out of its range.
+func (s *digitSettings) check() error {
+	switch {
+	case s.Dir == "":
+		return badFlag("-task digits needs -data DIR, the folder of the four MNIST files (docs/digits.md says how to fetch them)")
+	case s.PerClass < 1 || s.PerClass > 5000:
+		return badFlag("-per-class %d: must be between 1 and 5000 (MNIST's smallest class has 5421 training images, 500 of which validate)", s.PerClass)
+	case s.Split != "test" && s.Split != "validation":
+		return badFlag("-split %q: must be test or validation", s.Split)
+	case s.Sweeps < 1 || s.Sweeps > 100000:
+		return badFlag("-sweeps %d: must be between 1 and 100000", s.Sweeps)
+	case !positive(s.Rate) || s.Rate > 10:
+		return badFlag("-lr %v: must be a number > 0 and at most 10", s.Rate)
+	case s.ISSamples < 1 || s.ISSamples > 100000:
+		return badFlag("-is-samples %d: must be between 1 and 100000", s.ISSamples)
+	}
+	return nil
+}
+
 // paperDigits returns the settings of the paper's experiment.
 func paperDigits() digitSettings {
 	return digitSettings{

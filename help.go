@@ -32,6 +32,8 @@ var helpTopics = []helpTopic{
 	{"shifter", "-task shifter: four rows, the top one shifted (layers 32-24-2)", []string{"width", "p-on"}},
 	{"digits", "-task digits: the paper's digits on MNIST (and -seed, -lr, -layers)",
 		[]string{"data", "per-class", "split", "sweeps"}},
+	{"mnist", "-task mnist: binarized MNIST (and -data, -layers, -batch, -lr, -is-samples)",
+		[]string{"epochs", "patience", "decay", "validation-images", "test-images"}},
 	{"rbm", "-model rbm: a restricted Boltzmann machine, trained by contrastive divergence",
 		[]string{"hidden", "cd", "pcd", "rbm-rate"}},
 }

@@ -178,6 +178,8 @@ type flagValues struct {
 	out, from, summarize, compare      string
 	data, split, initVisible           string
 	size, width, hidden, cd            int
+	epochs, patience, valImages, tests int
+	decay                              float64
 	perClass, sweeps, isSamples, fps   int
 	snapshotEvery                      int
 	pVertical, pBar, pOn, rbmRate, lr  float64
@@ -213,6 +215,11 @@ func newFlagSet(v *flagValues) *flag.FlagSet {
 	fs.IntVar(&v.perClass, "per-class", 700, "training images of each class")
 	fs.StringVar(&v.split, "split", "test", "the images of the final numbers: test, or validation")
 	fs.IntVar(&v.sweeps, "sweeps", 500, "passes of each machine through its images")
+	fs.IntVar(&v.epochs, "epochs", 20, "passes through the 50,000 training images at most")
+	fs.IntVar(&v.patience, "patience", 5, "epochs without a better validation bound before stopping")
+	fs.Float64Var(&v.decay, "decay", 1, "multiplier of the rate after every epoch")
+	fs.IntVar(&v.valImages, "validation-images", 2000, "validation images scored after every epoch")
+	fs.IntVar(&v.tests, "test-images", 10000, "test images evaluated")
 	fs.IntVar(&v.hidden, "hidden", 8, "hidden units")
 	fs.IntVar(&v.cd, "cd", 1, "Gibbs steps per update of contrastive divergence")
 	fs.BoolVar(&v.pcd, "pcd", false, "persistent contrastive divergence")
@@ -315,6 +322,12 @@ func (v *flagValues) command(set map[string]bool) (*command, error) {
 	switch {
 	case v.compare != "" || v.summarize != "":
 		return cmd, nil
+	case v.task == "mnist":
+		s, err := v.mnist(set)
+		cmd.exp = func(seed uint64, stop func() bool, p *progress) (*outputs, error) {
+			return mnistExperiment(*s, seed, stop, p)
+		}
+		return cmd, err
 	case v.task == "digits":
 		s, err := v.digits(set)
 		cmd.exp = func(seed uint64, stop func() bool, p *progress) (*outputs, error) {
@@ -416,26 +429,7 @@ func (v *flagValues) trainer(set map[string]bool) (Trainer, error) {
 			return t, err
 		}
 	}
-	return t, v.spaceSnapshots(&t, set["snapshot-every"])
-}
-
-// spaceSnapshots checks the snapshot spacing of t that the user gave
-// (given) against the bound on snapshots, or widens the default to keep
-// within it and within the evaluation budget, saying so.
-func (v *flagValues) spaceSnapshots(t *Trainer, given bool) error {
-	fewest := fewestSpacing(t.Recipe.Steps)
-	if given && t.SnapshotEvery > 0 && t.SnapshotEvery < fewest {
-		return badFlag("-snapshot-every %d: at most %d snapshots in a run, so at least %d for -steps %d (0: the first and last only)",
-			t.SnapshotEvery, maxSnapshots, fewest, t.Recipe.Steps)
-	}
-	if every := boundedSpacing(t); !given && every > t.SnapshotEvery {
-		t.SnapshotEvery = every
-		if !v.quiet {
-			fmt.Fprintf(os.Stderr, "helmholtz: a snapshot every %d iterations, so that %s keeps within %d snapshots and a few seconds of evaluation (-snapshot-every chooses)\n",
-				every, joinInts(t.Sizes, "-"), maxSnapshots)
-		}
-	}
-	return nil
+	return t, t.spaceSnapshots(set["snapshot-every"], v.quiet)
 }
 
 // chosenRecipe returns the recipe -recipe names with the learning flags
@@ -484,38 +478,48 @@ func (v *flagValues) chosenRecipe(set map[string]bool) (*Recipe, error) {
 func (v *flagValues) digits(set map[string]bool) (*digitSettings, error) {
 	s := paperDigits()
 	s.Dir, s.PerClass, s.Split, s.Sweeps = v.data, v.perClass, v.split, v.sweeps
-	if set["lr"] {
-		s.Rate = v.lr
+	return &s, v.ownExperiment("digits", set, &s.Rate, &s.ISSamples, &s.Layers, s.check)
+}
+
+// mnist returns the MNIST benchmark's settings, or a usage error naming
+// the first flag that is wrong: the defaults of defaultMNIST, and -batch,
+// -lr, -is-samples and -layers where given.
+func (v *flagValues) mnist(set map[string]bool) (*mnistSettings, error) {
+	s := defaultMNIST()
+	s.Dir, s.Epochs, s.Patience, s.Decay, s.ValImages, s.TestImages = v.data, v.epochs, v.patience, v.decay, v.valImages, v.tests
+	if set["batch"] {
+		s.Batch = v.rc.Batch
 	}
-	if set["is-samples"] {
-		s.ISSamples = v.isSamples
-	}
+	return &s, v.ownExperiment("mnist", set, &s.Rate, &s.ISSamples, &s.Layers, s.check)
+}
+
+// ownExperiment sets the flags that an experiment of its own, as -task
+// digits or mnist is, shares with the others (-lr, -is-samples, -layers,
+// where given) in its settings, refuses those it cannot take, and checks
+// the settings.
+func (v *flagValues) ownExperiment(task string, set map[string]bool, rate *float64, isSamples *int, layers *[]int, check func() error) error {
 	for _, f := range []string{"seeds", "from", "model"} {
 		if set[f] {
-			return nil, badFlag("-%s: not for -task digits, which runs one seed (-seed) of its own experiment", f)
+			return badFlag("-%s: not for -task %s, which runs one seed (-seed) of its own experiment", f, task)
 		}
 	}
-	switch {
-	case s.Dir == "":
-		return nil, badFlag("-task digits needs -data DIR, the folder of the four MNIST files (docs/digits.md says how to fetch them)")
-	case s.PerClass < 1 || s.PerClass > 5000:
-		return nil, badFlag("-per-class %d: must be between 1 and 5000 (MNIST's smallest class has 5421 training images, 500 of which validate)", s.PerClass)
-	case s.Split != "test" && s.Split != "validation":
-		return nil, badFlag("-split %q: must be test or validation", s.Split)
-	case s.Sweeps < 1 || s.Sweeps > 100000:
-		return nil, badFlag("-sweeps %d: must be between 1 and 100000", s.Sweeps)
-	case !positive(s.Rate) || s.Rate > 10:
-		return nil, badFlag("-lr %v: must be a number > 0 and at most 10", s.Rate)
-	case s.ISSamples < 1 || s.ISSamples > 100000:
-		return nil, badFlag("-is-samples %d: must be between 1 and 100000", s.ISSamples)
+	if set["lr"] {
+		*rate = v.lr
+	}
+	if set["is-samples"] {
+		*isSamples = v.isSamples
+	}
+	if err := check(); err != nil {
+		return err
 	}
 	if v.layers != "" {
-		var err error
-		if s.Layers, err = parseLayers(v.layers, s.Layers); err != nil {
-			return nil, err
+		l, err := parseLayers(v.layers, *layers)
+		if err != nil {
+			return err
 		}
+		*layers = l
 	}
-	return &s, nil
+	return nil
 }
 
 // flagError turns a rangeError of a setting into a usage error naming its

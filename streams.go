@@ -14,6 +14,11 @@ const (
 	isStream        = 1<<32 + 1 // importance-sampled diagnostics
 	directionStream = 1<<32 + 2 // the shifter's direction accuracy
 
+	// The MNIST benchmark (stream 0 trains the net).
+	shuffleStream = 1 << 32 // the order of the training images in each epoch
+	validStream   = 1 << 40 // + image: the validation bound's samples
+	testStream    = 2 << 40 // + image: the test set's importance samples
+
 	// The digits experiment, a program of its own.
 	describeStream = 1 << 32 // + machine: the code lengths of the evaluation images
 	mixtureStream  = 100     // + 10·(index of the size) + class: the mixtures of Bernoullis

@@ -29,7 +29,7 @@ type Sampler interface {
 }
 
 // taskNames lists the tasks -task accepts, the default first.
-var taskNames = []string{"bars", "shifter", "world3", "digits"}
+var taskNames = []string{"bars", "shifter", "world3", "digits", "mnist"}
 
 // decodeTask returns the task called name with the settings of data, the
 // "data" object of results.json.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -43,6 +44,26 @@ func boundedSpacing(t *Trainer) int {
 		return fewestSpacing(t.Recipe.Steps)
 	}
 	return max((t.Recipe.Steps/max(evals, 2)/10000+1)*10000, fewestSpacing(t.Recipe.Steps))
+}
+
+// spaceSnapshots checks the snapshot spacing of t that the user gave
+// (given) against the bound on snapshots, or widens the default to keep
+// within it and within the evaluation budget, saying so on stderr unless
+// quiet.
+func (t *Trainer) spaceSnapshots(given, quiet bool) error {
+	fewest := fewestSpacing(t.Recipe.Steps)
+	if given && t.SnapshotEvery > 0 && t.SnapshotEvery < fewest {
+		return badFlag("-snapshot-every %d: at most %d snapshots in a run, so at least %d for -steps %d (0: the first and last only)",
+			t.SnapshotEvery, maxSnapshots, fewest, t.Recipe.Steps)
+	}
+	if every := boundedSpacing(t); !given && every > t.SnapshotEvery {
+		t.SnapshotEvery = every
+		if !quiet {
+			fmt.Fprintf(os.Stderr, "helmholtz: a snapshot every %d iterations, so that %s keeps within %d snapshots and a few seconds of evaluation (-snapshot-every chooses)\n",
+				every, joinInts(t.Sizes, "-"), maxSnapshots)
+		}
+	}
+	return nil
 }
 
 // maxSnapshots bounds the snapshots of a run's kept candidate, and with

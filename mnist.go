@@ -1,0 +1,355 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"time"
+)
+
+// This file is the MNIST benchmark that every later paper on wake-sleep
+// reports (Mnih & Gregor 2014, "Neural variational inference and learning
+// in belief networks"; Bornschein & Bengio 2015, "Reweighted wake-sleep"):
+// a sigmoid belief net of any depth trained by wake-sleep on minibatches of
+// binary 28×28 digits, for epochs through the 50,000 training images, the
+// net of the best validation score kept; then the test log-likelihood by
+// importance sampling, log p̂(v) = log (1/K) Σ_k p(h_k, v)/q(h_k | v) with
+// h_k ~ q(h | v), and the 10-sample variational bound that NVIL reports, in
+// nats per image.
+
+// The format of the MNIST run's results.json.
+const (
+	mnistFormat  = "helmholtz-mnist"
+	mnistVersion = 1
+)
+
+// mnistSettings are the settings of a run on MNIST.
+type mnistSettings struct {
+	Dir        string  `json:"data"`
+	Layers     []int   `json:"layers"`            // visible first: 784, …
+	Batch      int     `json:"batch"`             // images per step
+	Rate       float64 `json:"rate"`              // step size of both phases, for the mean over a minibatch
+	Decay      float64 `json:"decay"`             // the rate is multiplied by this after every epoch
+	Epochs     int     `json:"epochs"`            // passes through the training images at most
+	Patience   int     `json:"patience"`          // epochs without a better validation bound before stopping
+	ValImages  int     `json:"validation_images"` // validation images scored after every epoch
+	ISSamples  int     `json:"is_samples"`        // importance samples per test image
+	BoundK     int     `json:"bound_samples"`     // samples of the variational bound (NVIL's 10)
+	InitScale  float64 `json:"init_scale"`        // standard deviation of the initial weights
+	TestImages int     `json:"test_images"`       // test images evaluated (all 10,000 by default)
+}
+
+// defaultMNIST returns the default settings, chosen on the validation set
+// (docs/mnist.md).
+func defaultMNIST() mnistSettings {
+	return mnistSettings{Layers: []int{784, 200}, Batch: 20, Rate: 0.01, Decay: 1, Epochs: 20, Patience: 5,
+		ValImages: 2000, ISSamples: 1000, BoundK: 10, InitScale: 0.01, TestImages: mnistHeldOut}
+}
+
+// check returns a usage error naming the first setting out of its range.
+func (s *mnistSettings) check() error {
+	if s.Dir == "" {
+		return badFlag("-task mnist needs -data DIR, a folder of binarized or grey MNIST (docs/mnist.md says where to get it)")
+	}
+	for _, c := range []struct {
+		bad  bool
+		flag string
+		v    any
+		want string
+	}{
+		{s.Batch < 1 || s.Batch > 1000, "batch", s.Batch, "between 1 and 1000"},
+		{!positive(s.Rate) || s.Rate > 10, "lr", s.Rate, "a number > 0 and at most 10"},
+		{s.Epochs < 1 || s.Epochs > 100000, "epochs", s.Epochs, "between 1 and 100000"},
+		{s.Patience < 1, "patience", s.Patience, "at least 1"},
+		{!(s.Decay > 0 && s.Decay <= 1), "decay", s.Decay, "above 0 and at most 1"},
+		{s.ValImages < 1 || s.ValImages > mnistHeldOut, "validation-images", s.ValImages, "between 1 and 10000"},
+		{s.TestImages < 1 || s.TestImages > mnistHeldOut, "test-images", s.TestImages, "between 1 and 10000"},
+		{s.ISSamples < 1 || s.ISSamples > 100000, "is-samples", s.ISSamples, "between 1 and 100000"},
+	} {
+		if c.bad {
+			return badFlag("-%s %v: must be %s", c.flag, c.v, c.want)
+		}
+	}
+	return nil
+}
+
+// mnistResults is results.json of an MNIST run: nats per image, lower
+// log-likelihoods negated as NLLs.
+type mnistResults struct {
+	Format      string            `json:"format"`
+	Version     int               `json:"version"`
+	Seed        uint64            `json:"seed"`
+	Settings    mnistSettings     `json:"settings"`
+	Data        string            `json:"data_source"` // "fixed" or "grey" (binarized here, binarizeSeed)
+	Hashes      map[string]string `json:"data_sha256"`
+	EpochsRun   int               `json:"epochs_run"`
+	BestEpoch   int               `json:"best_epoch"`
+	ValBound    float64           `json:"validation_bound_nats"` // −(10-sample bound) of the kept net on the validation images scored
+	TestBound   float64           `json:"test_bound_nats"`       // −(10-sample bound) on the test images: NVIL's measure
+	TestNLL     float64           `json:"test_nll_nats"`         // −log p̂ with is_samples samples
+	TestNLLErr  float64           `json:"test_nll_stderr_nats"`  // its standard error over the images
+	Sweep       []kEstimate       `json:"nll_by_samples"`        // −log p̂ with the first K samples, K = 1, 10, 100, …
+	BaseRate    float64           `json:"base_rate_nll_nats"`    // independent pixels at the training images' rates
+	TrainSecs   float64           `json:"train_seconds"`
+	EvalSecs    float64           `json:"eval_seconds"`
+	Interrupted bool              `json:"interrupted"`
+	Files       []string          `json:"files"`
+}
+
+// kEstimate is the test NLL from the first K importance samples of every
+// image.
+type kEstimate struct {
+	K      int     `json:"k"`
+	NLL    float64 `json:"nll_nats"`
+	Stderr float64 `json:"stderr_nats"`
+}
+
+// record notes the files the run wrote and whether a stop came while it
+// wrote them.
+func (r *mnistResults) record(files []string, stopped bool) {
+	r.Files, r.Interrupted = files, r.Interrupted || stopped
+}
+
+// mnistEpoch is one row of trajectory.csv.
+type mnistEpoch struct {
+	Epoch    int
+	Rate     float64
+	ValBound float64 // −(10-sample bound), nats per validation image
+	Seconds  float64
+}
+
+// mnistExperiment trains and evaluates a sigmoid belief net on the MNIST of
+// s.Dir for seed and returns its results and files.
+func mnistExperiment(s mnistSettings, seed uint64, stop func() bool, p *progress) (*outputs, error) {
+	p.line("mnist: reading " + s.Dir)
+	d, err := loadMNIST(s.Dir)
+	p.done()
+	if err != nil {
+		return nil, err
+	}
+	res := &mnistResults{Format: mnistFormat, Version: mnistVersion, Seed: seed, Settings: s, Data: d.Source, Hashes: d.Hashes}
+	start := time.Now()
+	net, traj := trainMNIST(s, d, seed, res, stop, p)
+	res.TrainSecs = time.Since(start).Seconds()
+	start = time.Now()
+	if !res.Interrupted {
+		evaluateMNIST(net, d, s, seed, res, p)
+	}
+	res.EvalSecs = time.Since(start).Seconds()
+	p.done()
+	return mnistOutputs(net, traj, res)
+}
+
+// trainMNIST trains a net of s.Layers on d's training images by wake-sleep
+// for at most s.Epochs epochs and returns the net of the best validation
+// bound and every epoch's row.
+func trainMNIST(s mnistSettings, d *mnistData, seed uint64, res *mnistResults, stop func() bool, p *progress) (*Net, []mnistEpoch) {
+	r := rand.New(rand.NewPCG(seed, 0))
+	net := NewNet(s.Layers)
+	scales := make([]float64, len(s.Layers)-1)
+	fill(scales, s.InitScale)
+	vis := make([]float64, 784)
+	for i, q := range pixelRates(floatImages(d.Train), 784) {
+		vis[i] = logit(q)
+	}
+	net.Initialize(Init{Scales: scales, VisibleBias: vis}, r)
+	m := NewMachine(net)
+	src := newByteSource(r, max(slices.Max(s.Layers), 16*s.Batch))
+	shuffle := rand.New(rand.NewPCG(seed, shuffleStream))
+	order := make([]int, mnistTrain)
+	for i := range order {
+		order[i] = i
+	}
+	images := make([]float64, s.Batch*784)
+	best, bestBound := net.Clone(), math.Inf(1)
+	var traj []mnistEpoch
+	rate, start, since := s.Rate, time.Now(), 0
+	for epoch := 1; epoch <= s.Epochs && since < s.Patience; epoch++ {
+		setRates(m, rate/float64(s.Batch))
+		shuffle.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		for b := 0; b+s.Batch <= len(order); b += s.Batch {
+			if stop() {
+				res.Interrupted = true
+				return best, traj
+			}
+			for k, i := range order[b : b+s.Batch] {
+				for j, x := range d.Train[i*784 : (i+1)*784] {
+					images[k*784+j] = float64(x)
+				}
+			}
+			m.Step(images, src)
+			if b%(100*s.Batch) == 0 {
+				p.line(mnistProgress(epoch, s.Epochs, b, time.Since(start), bestBound))
+			}
+		}
+		val := estimate(net, d.Valid[:s.ValImages*784], s.BoundK, seed, validStream)
+		bound := -mean(val.bound)
+		traj = append(traj, mnistEpoch{epoch, rate, bound, time.Since(start).Seconds()})
+		res.EpochsRun = epoch
+		if bound < bestBound {
+			best, bestBound, since = net.Clone(), bound, 0
+			res.BestEpoch, res.ValBound = epoch, bound
+		} else {
+			since++
+		}
+		rate *= s.Decay
+	}
+	return best, traj
+}
+
+// mnistProgress is the progress line of training.
+func mnistProgress(epoch, epochs, done int, elapsed time.Duration, best float64) string {
+	seen := float64((epoch-1)*mnistTrain + done)
+	perSec := seen / elapsed.Seconds()
+	left := (float64(epochs*mnistTrain) - seen) / perSec
+	s := fmt.Sprintf("mnist: epoch %d/%d  %s images/s  at most %.0f s left", epoch, epochs, samplesLabel(math.Round(perSec)), left)
+	if !math.IsInf(best, 1) {
+		s += fmt.Sprintf("  validation bound %.2f", best)
+	}
+	return s
+}
+
+// setRates sets every step size of m to e.
+func setRates(m *Machine, e float64) {
+	m.Rates.Top = e
+	for l := range m.Rates.Links {
+		m.Rates.Links[l] = LinkRates{GenW: e, GenB: e, RecW: e, RecB: e}
+	}
+}
+
+// mnistEstimates are the per-image estimates of one evaluation.
+type mnistEstimates struct {
+	lw    [][]float64 // (images, K) log weights log p(h_k, v) − log q(h_k | v), nats
+	bound []float64   // (images,) the mean of the first BoundK log weights
+}
+
+// estimate draws K importance samples for every image of images (n, V)
+// with net, image i from rand.NewPCG(seed, stream + i), on every core: the
+// same numbers for any number of cores, and never the draws of training.
+func estimate(net *Net, images []byte, K int, seed uint64, stream uint64) mnistEstimates {
+	V := net.Sizes[0]
+	n := len(images) / V
+	e := mnistEstimates{lw: make([][]float64, n), bound: make([]float64, n)}
+	const part = 50
+	parallel((n+part-1)/part, func(c int) {
+		m := NewMachine(net)
+		v, a := make([]float64, V), make([]float64, slices.Max(net.Sizes))
+		for i := c * part; i < min((c+1)*part, n); i++ {
+			for j, x := range images[i*V : (i+1)*V] {
+				v[j] = float64(x)
+			}
+			e.lw[i] = make([]float64, K)
+			src := newByteSource(rand.New(rand.NewPCG(seed, stream+uint64(i))), slices.Max(net.Sizes))
+			m.importance(v, src, e.lw[i], a)
+			e.bound[i] = mean(e.lw[i][:min(K, 10)])
+		}
+	})
+	return e
+}
+
+// evaluateMNIST sets the test numbers of res: the bound, −log p̂ with
+// s.ISSamples samples and its standard error, the same from the first 1,
+// 10, 100, … samples, and the base rates'.
+func evaluateMNIST(net *Net, d *mnistData, s mnistSettings, seed uint64, res *mnistResults, p *progress) {
+	p.line(fmt.Sprintf("mnist: evaluating %d test images with %d importance samples each", s.TestImages, s.ISSamples))
+	test := d.Test[:s.TestImages*784]
+	e := estimate(net, test, s.ISSamples, seed, testStream)
+	res.TestBound = -mean(e.bound)
+	for k := 1; ; k *= 10 {
+		k = min(k, s.ISSamples)
+		nll := make([]float64, len(e.lw))
+		for i, lw := range e.lw {
+			l, _ := logMeanExp(lw[:k])
+			nll[i] = -l
+		}
+		m := mean(nll)
+		res.Sweep = append(res.Sweep, kEstimate{k, m, stdErr(nll, m)})
+		if k == s.ISSamples {
+			res.TestNLL, res.TestNLLErr = m, stdErr(nll, m)
+			break
+		}
+	}
+	rates := pixelRates(floatImages(d.Train), 784)
+	nll := 0.0
+	for i := range s.TestImages {
+		for j, x := range test[i*784 : (i+1)*784] {
+			if x == 1 {
+				nll -= math.Log(rates[j])
+			} else {
+				nll -= math.Log1p(-rates[j])
+			}
+		}
+	}
+	res.BaseRate = nll / float64(s.TestImages)
+}
+
+// stdErr returns the standard error of the mean m of x.
+func stdErr(x []float64, m float64) float64 {
+	s := 0.0
+	for _, v := range x {
+		s += (v - m) * (v - m)
+	}
+	return math.Sqrt(s/float64(max(len(x)-1, 1))) / math.Sqrt(float64(len(x)))
+}
+
+// mnistOutputs returns the files of an MNIST run: the trajectory, the kept
+// net, two figures and the report.
+func mnistOutputs(net *Net, traj []mnistEpoch, res *mnistResults) (*outputs, error) {
+	model, err := jsonFile(modelFile, net)
+	if err != nil {
+		return nil, err
+	}
+	var csv bytes.Buffer
+	csv.WriteString("epoch,rate,validation_bound_nats,elapsed_seconds\n")
+	for _, t := range traj {
+		fmt.Fprintf(&csv, "%d,%g,%.6f,%.3f\n", t.Epoch, t.Rate, t.ValBound, t.Seconds)
+	}
+	figs, err := drawFigures([]figure{
+		pngFigure(curvesFile, func() image.Image { return drawMNISTCurve(traj) }),
+		pngFigure(samplesFile, func() image.Image {
+			return drawDigitGrid(Fantasies(net, 64, rand.New(rand.NewPCG(fantasySeed, 0))), "64 fantasies of the kept net")
+		}),
+	})
+	if err != nil {
+		return nil, err
+	}
+	rows := res.rows()
+	page := &reportPage{Title: fmt.Sprintf("helmholtz: MNIST, %s, seed %d", joinInts(res.Settings.Layers, "-"), res.Seed),
+		Lead: fmt.Sprintf("A sigmoid belief net %s trained by wake-sleep on binarized MNIST: test NLL %.2f nats by importance sampling, bound %.2f.",
+			joinInts(res.Settings.Layers, "-"), res.TestNLL, res.TestBound),
+		Rows: rows, Columns: []string{"epoch", "rate", "validation bound (nats)", "seconds"}, Settings: settingsText(res.Settings)}
+	for _, t := range traj {
+		page.Trajectory = append(page.Trajectory, []string{fmt.Sprint(t.Epoch), fmt.Sprint(t.Rate), fmt.Sprintf("%.2f", t.ValBound), fmt.Sprintf("%.1f", t.Seconds)})
+	}
+	files := append([]file{{name: trajectoryFile, data: csv.Bytes()}, model}, figs...)
+	return &outputs{files: files, report: page, results: res, table: markdown(rows), interrupted: res.Interrupted}, nil
+}
+
+// rows returns the results beside the published numbers.
+func (r *mnistResults) rows() [][2]string {
+	var t rowList
+	s := r.Settings
+	t.add("Net", joinInts(s.Layers, "-")+", wake-sleep")
+	t.add("Data", fmt.Sprintf("%s binarization (train %.12s…)", r.Data, r.Hashes["train"]))
+	t.add("Training", fmt.Sprintf("%d epochs of %d (best %d), batch %d, rate %g × %g a epoch", r.EpochsRun, s.Epochs, r.BestEpoch, s.Batch, s.Rate, s.Decay))
+	t.add("Validation bound, kept net", fmt.Sprintf("%.2f nats", r.ValBound))
+	t.add("Test bound (10 samples, as NVIL)", fmt.Sprintf("%.2f nats", r.TestBound))
+	t.add(fmt.Sprintf("Test NLL (%d samples)", s.ISSamples), fmt.Sprintf("%.2f ± %.2f nats", r.TestNLL, r.TestNLLErr))
+	var ks []string
+	for _, k := range r.Sweep {
+		ks = append(ks, fmt.Sprintf("K=%d: %.2f", k.K, k.NLL))
+	}
+	t.add("Test NLL by samples", strings.Join(ks, ", "))
+	t.add("Base rates", fmt.Sprintf("%.2f nats", r.BaseRate))
+	if len(s.Layers) == 2 && s.Layers[1] == 200 {
+		t.add("NVIL's wake-sleep 784-200", "120.8 nats (bound)")
+	} else if len(s.Layers) == 3 && s.Layers[1] == 200 && s.Layers[2] == 200 {
+		t.add("NVIL's wake-sleep 784-200-200", "107.7 nats (bound)")
+	}
+	t.add("Time", fmt.Sprintf("%.0f s training, %.0f s evaluating", r.TrainSecs, r.EvalSecs))
+	return t
+}
