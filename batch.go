@@ -186,20 +186,7 @@ func (m *Machine) work(p int) {
 			bt.deltas(l, lk.GenB, lk.GenW, l+1, c0, c1, ends, nil)
 		}
 	case phGenLearn:
-		c0, c1 := cols(L - 1)
-		for i := c0; i < c1; i++ {
-			net.TopBias[i] += m.Rates.Top * bt.slotSum(L-1, i)
-		}
-		for l := range L - 1 {
-			c0, c1 := cols(l)
-			lk, rt := &net.Links[l], &m.Rates.Links[l]
-			bt.learn(l, l+1, lk.GenW, m.grad.Links[l].GenW, lk.GenB, rt.GenW, rt.GenB, c0, c1, ends)
-			if l == 0 && m.Positive {
-				for j := range net.Sizes[1] {
-					clip(lk.GenW[j*net.Sizes[0]+c0 : j*net.Sizes[0]+c1])
-				}
-			}
-		}
+		m.learnGenerativeBatch(p, P, ends)
 	case phTop:
 		c0, c1 := cols(L - 1)
 		for b := range B {
@@ -220,6 +207,28 @@ func (m *Machine) work(p int) {
 			c0, c1 := cols(l)
 			lk, rt := &net.Links[l-1], &m.Rates.Links[l-1]
 			bt.learn(l, l-1, lk.RecW, m.grad.Links[l-1].RecW, lk.RecB, rt.RecW, rt.RecB, c0, c1, ends)
+		}
+	}
+}
+
+// learnGenerativeBatch is worker p's share of the generative updates: its
+// columns of the top biases and of every generative link, and the paper's
+// constraint on the weights onto the visible units.
+func (m *Machine) learnGenerativeBatch(p, P int, ends []int) {
+	bt, net := m.batch, m.Net
+	L := len(net.Sizes)
+	c0, c1 := columns(net.Sizes[L-1], p, P)
+	for i := c0; i < c1; i++ {
+		net.TopBias[i] += m.Rates.Top * bt.slotSum(L-1, i)
+	}
+	for l := range L - 1 {
+		c0, c1 := columns(net.Sizes[l], p, P)
+		lk, rt := &net.Links[l], &m.Rates.Links[l]
+		bt.learn(l, l+1, lk.GenW, m.grad.Links[l].GenW, lk.GenB, rt.GenW, rt.GenB, c0, c1, ends)
+		if l == 0 && m.Positive {
+			for j := range net.Sizes[1] {
+				clip(lk.GenW[j*net.Sizes[0]+c0 : j*net.Sizes[0]+c1])
+			}
 		}
 	}
 }
