@@ -15,6 +15,7 @@
 //	go run . -recipe plain      the published reproduction's recipe (lr 0.1, one run)
 //	go run . -size 8            8×8 bars (64-16-1); -task shifter, -task world3 the other tasks
 //	go run . -task digits -data DIR  the paper's second experiment, on MNIST in DIR
+//	go run . -task mnist -data DIR   a sigmoid belief net on binarized MNIST (784 pixels)
 //	go run . -rule rws -k 5     a rival rule for the same machine (reinforce, rws)
 //	go run . -model rbm -cd 10  a restricted Boltzmann machine instead
 //	go run . -summarize DIR     the summary of DIR's seed-N folders, made anywhere

@@ -46,7 +46,7 @@ type mnistSettings struct {
 // defaultMNIST returns the default settings, chosen on the validation set
 // (docs/mnist.md).
 func defaultMNIST() mnistSettings {
-	return mnistSettings{Layers: []int{784, 200}, Batch: 20, Rate: 0.01, Decay: 1, Epochs: 20, Patience: 5,
+	return mnistSettings{Layers: []int{784, 200}, Batch: 20, Rate: 0.03, Decay: 1, Epochs: 20, Patience: 5,
 		ValImages: 2000, ISSamples: 1000, BoundK: 10, InitScale: 0.01, TestImages: mnistHeldOut}
 }
 
