@@ -158,7 +158,7 @@ func trainMNIST(s mnistSettings, d *mnistData, seed uint64, res *mnistResults, s
 	}
 	net.Initialize(Init{Scales: scales, VisibleBias: vis}, r)
 	m := NewMachine(net)
-	src := newByteSource(r, max(slices.Max(s.Layers), 16*s.Batch))
+	src := newByteSource(r, slices.Max(s.Layers))
 	shuffle := rand.New(rand.NewPCG(seed, shuffleStream))
 	order := make([]int, mnistTrain)
 	for i := range order {

@@ -156,7 +156,7 @@ type Machine struct {
 
 	projected bool    // Positive: constrain has projected the whole matrix once
 	lay       []units // per layer scratch, visible first
-	grad      *Net    // reweighted wake-sleep: the updates of one step, applied together
+	grad      *Net    // the updates of a step applied together: reweighted wake-sleep's, a minibatch's gradients
 	batch     *batch  // minibatches: the scratch of a step on B > 1 images
 	team      *team   // Workers > 1: the goroutines that share a minibatch
 }
