@@ -1,12 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"encoding/csv"
 	"fmt"
 	"image"
 	"image/color"
 	"image/png"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -55,7 +55,11 @@ func compare(dir string) error {
 	}
 	fmt.Print(comparisonTable(ms))
 	img := drawComparison(ms)
-	return writeAtomic(filepath.Join(dir, "comparison.png"), func(w io.Writer) error { return png.Encode(w, img) })
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		return err
+	}
+	return writeBytes(filepath.Join(dir, "comparison.png"), b.Bytes())
 }
 
 // readMethod reads every seed-N folder of a -seeds run.
