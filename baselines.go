@@ -29,13 +29,15 @@ func pixelRates(x []float64, V int) []float64 {
 }
 
 // mixture is a mixture of K products of Bernoullis over V pixels:
-// p(v) = Σ_k π_k Π_i μ_ki^v_i (1 − μ_ki)^(1−v_i).
+// p(v) = Σ_k π_k Π_i μ_ki^v_i (1 − μ_ki)^(1−v_i). For a binary image,
+// log π_k + log p(v | k) is the log weight of the blank image plus, for
+// every pixel on, log μ_ki − log(1 − μ_ki): the sum of the rows of the
+// pixels that are on, as a layer's input is, and summed by sumRows.
 type mixture struct {
-	K, V   int
-	LogPi  []float64 // (K,) log π_k
-	LogOn  []float64 // (K, V) log μ_ki
-	LogOff []float64 // (K, V) log (1 − μ_ki)
-	base   []float64 // (K,) log π_k + Σ_i log(1 − μ_ki): the log weight of the blank image
+	K, V int
+	base []float64 // (K,) log π_k + Σ_i log(1 − μ_ki): the log weight of the blank image
+	step []float64 // (V, K) log μ_ki − log(1 − μ_ki): what pixel i on adds
+	on   []int32   // (V,) scratch of joint: the pixels on in an image (so not for use by two goroutines at once)
 }
 
 // fitMixture fits a K-component mixture to the images x (n, V) by `iters`
@@ -44,35 +46,37 @@ type mixture struct {
 // pseudo-count on and one off), so that no μ reaches 0 or 1, and a
 // Dirichlet(2) prior on π.
 func fitMixture(x []float64, V, K, iters int, r *rand.Rand) *mixture {
-	n := len(x) / V
+	return fitMixtureOf(len(x)/V, V, K, iters, r, func(k int) []float64 { return x[k*V : (k+1)*V] })
+}
+
+// fitMixtureOf is fitMixture on n images that image(k) returns in turn.
+func fitMixtureOf(n, V, K, iters int, r *rand.Rand, image func(k int) []float64) *mixture {
 	mu := make([]float64, K*V)
 	for i := range mu {
 		mu[i] = 0.25 + 0.5*r.Float64()
 	}
 	pi := make([]float64, K)
 	fill(pi, 1/float64(K))
-	m := &mixture{K: K, V: V, LogPi: make([]float64, K), LogOn: make([]float64, K*V), LogOff: make([]float64, K*V), base: make([]float64, K)}
+	m := &mixture{K: K, V: V, base: make([]float64, K), step: make([]float64, V*K), on: make([]int32, V)}
 	resp := make([]float64, K)
-	sumR, sumRX := make([]float64, K), make([]float64, K*V)
+	sumR, sumRX := make([]float64, K), make([]float64, V*K) // sumRX (V, K)
 	for range iters {
 		m.set(pi, mu)
 		clear(sumR)
 		clear(sumRX)
 		for k := range n {
-			v := x[k*V : (k+1)*V]
-			m.posterior(v, resp)
+			m.posterior(image(k), resp)
 			for c, rc := range resp {
 				sumR[c] += rc
-				row := sumRX[c*V : (c+1)*V]
-				for i, s := range v {
-					row[i] += rc * s
-				}
+			}
+			for _, i := range m.on { // the pixels on, listed by posterior
+				addScaled(sumRX[int(i)*K:(int(i)+1)*K], resp, 1)
 			}
 		}
 		for c := range K {
 			pi[c] = (sumR[c] + 1) / (float64(n) + float64(K))
 			for i := range V {
-				mu[c*V+i] = (sumRX[c*V+i] + 1) / (sumR[c] + 2)
+				mu[c*V+i] = (sumRX[i*K+c] + 1) / (sumR[c] + 2)
 			}
 		}
 	}
@@ -83,28 +87,26 @@ func fitMixture(x []float64, V, K, iters int, r *rand.Rand) *mixture {
 // set fills the log parameters of m from π (K,) and μ (K, V).
 func (m *mixture) set(pi, mu []float64) {
 	for c := range m.K {
-		m.LogPi[c] = math.Log(pi[c])
-		m.base[c] = m.LogPi[c]
+		m.base[c] = math.Log(pi[c])
 		for i := range m.V {
-			m.LogOn[c*m.V+i] = math.Log(mu[c*m.V+i])
-			m.LogOff[c*m.V+i] = math.Log1p(-mu[c*m.V+i])
-			m.base[c] += m.LogOff[c*m.V+i]
+			on, off := math.Log(mu[c*m.V+i]), math.Log1p(-mu[c*m.V+i])
+			m.step[i*m.K+c] = on - off
+			m.base[c] += off
 		}
 	}
 }
 
-// joint sets lj (K,) to log π_k + log p(v | k) for the binary image v (V,).
+// joint sets lj (K,) to log π_k + log p(v | k) for the binary image v (V,),
+// and m.on to the pixels on.
 func (m *mixture) joint(v, lj []float64) {
-	for c := range m.K {
-		s := m.base[c]
-		on, off := m.LogOn[c*m.V:(c+1)*m.V], m.LogOff[c*m.V:(c+1)*m.V]
-		for i, x := range v {
-			if x != 0 {
-				s += on[i] - off[i]
-			}
+	on := m.on[:0]
+	for i, x := range v {
+		if x != 0 {
+			on = append(on, int32(i))
 		}
-		lj[c] = s
 	}
+	m.on = on
+	sumRows(lj, m.base, m.step, m.K, on)
 }
 
 // posterior sets resp (K,) to p(k | v) and returns log p(v) in nats.

@@ -181,6 +181,7 @@ type flagValues struct {
 	size, width, hidden, cd            int
 	epochs, patience, valImages, tests int
 	decay                              float64
+	mixtures                           string
 	perClass, sweeps, isSamples, fps   int
 	snapshotEvery                      int
 	pVertical, pBar, pOn, rbmRate, lr  float64
@@ -221,6 +222,7 @@ func newFlagSet(v *flagValues) *flag.FlagSet {
 	fs.Float64Var(&v.decay, "decay", 1, "multiplier of the rate after every epoch")
 	fs.IntVar(&v.valImages, "validation-images", 2000, "validation images scored after every epoch")
 	fs.IntVar(&v.tests, "test-images", 10000, "test images evaluated")
+	fs.StringVar(&v.mixtures, "mixtures", "", "the mixture baseline's component counts `K1,K2,…`")
 	fs.IntVar(&v.hidden, "hidden", 8, "hidden units")
 	fs.IntVar(&v.cd, "cd", 1, "Gibbs steps per update of contrastive divergence")
 	fs.BoolVar(&v.pcd, "pcd", false, "persistent contrastive divergence")
@@ -490,6 +492,16 @@ func (v *flagValues) mnist(set map[string]bool) (*mnistSettings, error) {
 	s.Dir, s.Epochs, s.Patience, s.Decay, s.ValImages, s.TestImages = v.data, v.epochs, v.patience, v.decay, v.valImages, v.tests
 	if set["batch"] {
 		s.Batch = v.rc.Batch
+	}
+	for _, f := range strings.Split(v.mixtures, ",") {
+		if f == "" {
+			continue
+		}
+		K, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || K < 1 || K > 2000 {
+			return nil, badFlag("-mixtures %q: %q is not a component count (a whole number from 1 to 2000)", v.mixtures, f)
+		}
+		s.Mixtures = append(s.Mixtures, K)
 	}
 	return &s, v.ownExperiment("mnist", set, &s.Rate, &s.ISSamples, &s.Layers, s.check)
 }

@@ -126,6 +126,10 @@ func TestBadUsage(t *testing.T) {
 		{[]string{"-init-scale", "1e9"}, "-init-scale"},
 		{[]string{"-wake", "x\ny"}, `"x\ny"`},
 		{[]string{"-from", "a\nb"}, `"a\nb"`},
+		{[]string{"-task", "mnist", "-data", "d", "-mixtures", "0"}, "-mixtures"},
+		{[]string{"-task", "mnist", "-data", "d", "-epochs", "0"}, "-epochs"},
+		{[]string{"-task", "mnist", "-data", "d", "-seeds", "1-2"}, "-seeds"},
+		{[]string{"-task", "mnist"}, "-data"},
 	} {
 		dir := t.TempDir()
 		start := time.Now()
