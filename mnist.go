@@ -240,7 +240,7 @@ func trainMNIST(s mnistSettings, d *mnistData, seed uint64, res *mnistResults, s
 				p.line(mnistProgress(epoch, s.Epochs, b, time.Since(start), bestBound))
 			}
 		}
-		val := estimate(net, d.Valid[:s.ValImages*784], s.BoundK, seed, validStream)
+		val := estimate(net, d.Valid[:s.ValImages*784], s.BoundK, s.BoundK, seed, validStream)
 		bound := -mean(val.bound)
 		traj = append(traj, mnistEpoch{epoch, rate, bound, time.Since(start).Seconds()})
 		res.EpochsRun = epoch
@@ -278,13 +278,14 @@ func setRates(m *Machine, e float64) {
 // mnistEstimates are the per-image estimates of one evaluation.
 type mnistEstimates struct {
 	lw    [][]float64 // (images, K) log weights log p(h_k, v) − log q(h_k | v), nats
-	bound []float64   // (images,) the mean of the first BoundK log weights
+	bound []float64   // (images,) the mean of the first boundK log weights: the variational bound
 }
 
 // estimate draws K importance samples for every image of images (n, V)
-// with net, image i from rand.NewPCG(seed, stream + i), on every core: the
-// same numbers for any number of cores, and never the draws of training.
-func estimate(net *Net, images []byte, K int, seed uint64, stream uint64) mnistEstimates {
+// with net, image i from rand.NewPCG(seed, stream + i), on every core (the
+// same numbers for any number of cores, and never the draws of training),
+// and the bound of the first boundK of them.
+func estimate(net *Net, images []byte, K, boundK int, seed uint64, stream uint64) mnistEstimates {
 	V := net.Sizes[0]
 	n := len(images) / V
 	e := mnistEstimates{lw: make([][]float64, n), bound: make([]float64, n)}
@@ -299,7 +300,7 @@ func estimate(net *Net, images []byte, K int, seed uint64, stream uint64) mnistE
 			e.lw[i] = make([]float64, K)
 			src := newByteSource(rand.New(rand.NewPCG(seed, stream+uint64(i))), slices.Max(net.Sizes))
 			m.importance(v, src, e.lw[i], a)
-			e.bound[i] = mean(e.lw[i][:min(K, 10)])
+			e.bound[i] = mean(e.lw[i][:min(K, boundK)])
 		}
 	})
 	return e
@@ -311,7 +312,7 @@ func estimate(net *Net, images []byte, K int, seed uint64, stream uint64) mnistE
 func evaluateMNIST(net *Net, d *mnistData, s mnistSettings, seed uint64, res *mnistResults, p *progress) {
 	p.line(fmt.Sprintf("mnist: evaluating %d test images with %d importance samples each", s.TestImages, s.ISSamples))
 	test := d.Test[:s.TestImages*784]
-	e := estimate(net, test, s.ISSamples, seed, testStream)
+	e := estimate(net, test, max(s.ISSamples, s.BoundK), s.BoundK, seed, testStream)
 	res.TestBound = -mean(e.bound)
 	for k := 1; ; k *= 10 {
 		k = min(k, s.ISSamples)

@@ -42,7 +42,7 @@ func TestEstimateAgainstExact(t *testing.T) {
 			images[k*9+i] = byte(x)
 		}
 	}
-	e := estimate(net, images, 2000, 1, 0)
+	e := estimate(net, images, 2000, 10, 1, 0)
 	for k, lw := range e.lw {
 		l, se := logMeanExp(lw)
 		if want := ev.LogP[k]; math.Abs(l-want) > 4*se+1e-9 {
@@ -55,7 +55,7 @@ func TestEstimateAgainstExact(t *testing.T) {
 	// The standard error over n images of a per-image estimate: 4 times the
 	// images, half the error (within sampling slack).
 	many := bytes.Repeat(images, 100) // 1,200 images
-	f := estimate(net, many, 10, 2, 0)
+	f := estimate(net, many, 10, 10, 2, 0)
 	se := func(n int) float64 {
 		x := make([]float64, n)
 		for i := range x {
