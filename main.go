@@ -493,6 +493,12 @@ func (v *flagValues) mnist(set map[string]bool) (*mnistSettings, error) {
 	if set["batch"] {
 		s.Batch = v.rc.Batch
 	}
+	if set["rule"] {
+		s.Rule = v.rc.Rule
+	}
+	if set["k"] {
+		s.K = v.rc.K
+	}
 	for _, f := range strings.Split(v.mixtures, ",") {
 		if f == "" {
 			continue

@@ -42,13 +42,15 @@ type mnistSettings struct {
 	InitScale  float64 `json:"init_scale"`        // standard deviation of the initial weights
 	TestImages int     `json:"test_images"`       // test images evaluated (all 10,000 by default)
 	Mixtures   []int   `json:"mixtures"`          // component counts of the mixture of Bernoullis baseline, the best on validation kept; none: no baseline
+	Rule       string  `json:"rule"`              // "ws" (wake-sleep) or "rws" (reweighted wake-sleep, wake-phase recognition update)
+	K          int     `json:"k"`                 // rws: samples per image
 }
 
 // defaultMNIST returns the default settings, chosen on the validation set
 // (docs/mnist.md).
 func defaultMNIST() mnistSettings {
 	return mnistSettings{Layers: []int{784, 200}, Batch: 20, Rate: 0.03, Decay: 1, Epochs: 20, Patience: 5,
-		ValImages: 2000, ISSamples: 1000, BoundK: 10, InitScale: 0.01, TestImages: mnistHeldOut}
+		ValImages: 2000, ISSamples: 1000, BoundK: 10, InitScale: 0.01, TestImages: mnistHeldOut, Rule: "ws", K: 5}
 }
 
 // check returns a usage error naming the first setting out of its range.
@@ -70,6 +72,8 @@ func (s *mnistSettings) check() error {
 		{s.ValImages < 1 || s.ValImages > mnistHeldOut, "validation-images", s.ValImages, "between 1 and 10000"},
 		{s.TestImages < 1 || s.TestImages > mnistHeldOut, "test-images", s.TestImages, "between 1 and 10000"},
 		{s.ISSamples < 1 || s.ISSamples > 100000, "is-samples", s.ISSamples, "between 1 and 100000"},
+		{s.Rule != "ws" && s.Rule != "rws", "rule", s.Rule, "ws or rws for -task mnist"},
+		{s.K < 1 || s.K > 1000, "k", s.K, "between 1 and 1000"},
 	} {
 		if c.bad {
 			return badFlag("-%s %v: must be %s", c.flag, c.v, c.want)
@@ -219,6 +223,10 @@ func trainMNIST(s mnistSettings, d *mnistData, seed uint64, res *mnistResults, s
 		order[i] = i
 	}
 	images := make([]float64, s.Batch*784)
+	var rws *rwsBuffer
+	if s.Rule == "rws" {
+		rws = newRWSBuffer(s.Layers, s.K)
+	}
 	best, bestBound := net.Clone(), math.Inf(1)
 	var traj []mnistEpoch
 	rate, start, since := s.Rate, time.Now(), 0
@@ -235,7 +243,11 @@ func trainMNIST(s mnistSettings, d *mnistData, seed uint64, res *mnistResults, s
 					images[k*784+j] = float64(x)
 				}
 			}
-			m.Step(images, src)
+			if rws == nil {
+				m.Step(images, src)
+			} else {
+				reweightedStep(m, images, src, rws)
+			}
 			if b%(100*s.Batch) == 0 {
 				p.line(mnistProgress(epoch, s.Epochs, b, time.Since(start), bestBound))
 			}
@@ -253,6 +265,17 @@ func trainMNIST(s mnistSettings, d *mnistData, seed uint64, res *mnistResults, s
 		rate *= s.Decay
 	}
 	return best, traj
+}
+
+// reweightedStep is one step of reweighted wake-sleep on the minibatch
+// images (B, 784): every image's updates computed at the same parameters
+// and their sum applied at the end, as Step does for wake-sleep.
+func reweightedStep(m *Machine, images []float64, src *byteSource, buf *rwsBuffer) {
+	clearNet(m.grad)
+	for b := 0; b+784 <= len(images); b += 784 {
+		m.Reweighted(images[b:b+784], src, buf, m.grad)
+	}
+	addNet(m.Net, m.grad)
 }
 
 // mnistProgress is the progress line of training.
@@ -388,7 +411,11 @@ func mnistOutputs(net *Net, traj []mnistEpoch, res *mnistResults) (*outputs, err
 func (r *mnistResults) rows() [][2]string {
 	var t rowList
 	s := r.Settings
-	t.add("Net", joinInts(s.Layers, "-")+", wake-sleep")
+	rule := "wake-sleep"
+	if s.Rule == "rws" {
+		rule = fmt.Sprintf("reweighted wake-sleep, K = %d", s.K)
+	}
+	t.add("Net", joinInts(s.Layers, "-")+", "+rule)
 	t.add("Data", fmt.Sprintf("%s binarization (train %.12s…)", r.Data, r.Hashes["train"]))
 	t.add("Training", fmt.Sprintf("%d epochs of %d (best %d), batch %d, rate %g × %g a epoch", r.EpochsRun, s.Epochs, r.BestEpoch, s.Batch, s.Rate, s.Decay))
 	t.add("Validation bound, kept net", fmt.Sprintf("%.2f nats", r.ValBound))
