@@ -130,6 +130,7 @@ func TestBadUsage(t *testing.T) {
 		{[]string{"-task", "mnist", "-data", "d", "-epochs", "0"}, "-epochs"},
 		{[]string{"-task", "mnist", "-data", "d", "-seeds", "1-2"}, "-seeds"},
 		{[]string{"-task", "mnist"}, "-data"},
+		{[]string{"-task", "mnist", "-data", "d", "-rule", "reinforce"}, "-rule"},
 	} {
 		dir := t.TempDir()
 		start := time.Now()
