@@ -7,10 +7,12 @@ import (
 )
 
 // This file is the whole wake-sleep algorithm: the nets, one iteration of
-// wake and sleep, the delta rule, and the kernels they run on; bernoulli.go
-// holds the random bytes, the Bernoulli decisions and the fast exponential
-// they use. The two depend on nothing else in the program: copy both, and
-// example_test.go shows how to call them.
+// wake and sleep, the delta rule. bernoulli.go holds the random bytes, the
+// Bernoulli decisions and the fast exponential they use, kernels.go (with
+// kernels_*.go and kernels_amd64.s) the row sums, batch.go the step on a
+// minibatch and parallel.go its workers; together they depend on nothing
+// else in the program: copy them, and example_test.go shows how to call
+// them.
 
 // Net is a layered sigmoid belief net of binary stochastic units together
 // with its factorial recognition net: the Helmholtz machine of Dayan, Hinton,
