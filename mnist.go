@@ -207,14 +207,7 @@ func mnistExperiment(s mnistSettings, seed uint64, stop func() bool, p *progress
 // bound and every epoch's row.
 func trainMNIST(s mnistSettings, d *mnistData, seed uint64, res *mnistResults, stop func() bool, p *progress) (*Net, []mnistEpoch) {
 	r := rand.New(rand.NewPCG(seed, 0))
-	net := NewNet(s.Layers)
-	scales := make([]float64, len(s.Layers)-1)
-	fill(scales, s.InitScale)
-	vis := make([]float64, 784)
-	for i, q := range pixelRates(floatImages(d.Train), 784) {
-		vis[i] = logit(q)
-	}
-	net.Initialize(Init{Scales: scales, VisibleBias: vis}, r)
+	net := mnistNet(s, d, r)
 	m := NewMachine(net)
 	src := newByteSource(r, slices.Max(s.Layers))
 	shuffle := rand.New(rand.NewPCG(seed, shuffleStream))
@@ -276,6 +269,21 @@ func reweightedStep(m *Machine, images []float64, src *byteSource, buf *rwsBuffe
 		m.Reweighted(images[b:b+784], src, buf, m.grad)
 	}
 	addNet(m.Net, m.grad)
+}
+
+// mnistNet returns a net of s.Layers whose weights start N(0, s.InitScale²)
+// from r, its visible biases at the logit of each pixel's rate in d's
+// training images and every other bias at 0.
+func mnistNet(s mnistSettings, d *mnistData, r *rand.Rand) *Net {
+	net := NewNet(s.Layers)
+	scales := make([]float64, len(s.Layers)-1)
+	fill(scales, s.InitScale)
+	vis := make([]float64, 784)
+	for i, q := range pixelRates(floatImages(d.Train), 784) {
+		vis[i] = logit(q)
+	}
+	net.Initialize(Init{Scales: scales, VisibleBias: vis}, r)
+	return net
 }
 
 // mnistProgress is the progress line of training.
