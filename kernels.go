@@ -27,15 +27,16 @@ const simdMin = 64
 // are added: dst = src + w[on[0]·stride:][:n] + w[on[1]·stride:][:n] + …,
 // summed in that order. The rows must be listed in increasing order.
 func sumRows(dst, src, w []float64, stride int, on []int32) {
+	if stride < simdMin { // the bars' layers: straight to the Go loop
+		sumRowsGo(dst, src, w, stride, on)
+		return
+	}
 	n := len(dst)
 	src = src[:n]
 	if len(on) > 0 {
 		_ = w[int(on[len(on)-1])*stride+n-1] // the last row, the furthest, is in w
 	}
-	c := 0
-	if stride >= simdMin {
-		c = sumRowsSIMD(dst, src, w, stride, on)
-	}
+	c := sumRowsSIMD(dst, src, w, stride, on)
 	if c < n {
 		sumRowsGo(dst[c:], src[c:], w[c:], stride, on)
 	}
