@@ -171,13 +171,7 @@ func (s *labelledImages) subset(ks []int) *labelledImages {
 
 // floats returns the images of s as 0/1 float64s (n, Rows·Cols), the form
 // the nets take.
-func (s *labelledImages) floats() []float64 {
-	v := make([]float64, len(s.Images))
-	for i, b := range s.Images {
-		v[i] = float64(b)
-	}
-	return v
-}
+func (s *labelledImages) floats() []float64 { return floatImages(s.Images) }
 
 // ofClass returns the images of class c of s as 0/1 float64s (n_c, Rows·Cols).
 func (s *labelledImages) ofClass(c int) []float64 {

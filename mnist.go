@@ -359,27 +359,7 @@ func evaluateMNIST(net *Net, d *mnistData, s mnistSettings, seed uint64, res *mn
 			break
 		}
 	}
-	rates := pixelRates(floatImages(d.Train), 784)
-	nll := 0.0
-	for i := range s.TestImages {
-		for j, x := range test[i*784 : (i+1)*784] {
-			if x == 1 {
-				nll -= math.Log(rates[j])
-			} else {
-				nll -= math.Log1p(-rates[j])
-			}
-		}
-	}
-	res.BaseRate = nll / float64(s.TestImages)
-}
-
-// stdErr returns the standard error of the mean m of x.
-func stdErr(x []float64, m float64) float64 {
-	s := 0.0
-	for _, v := range x {
-		s += (v - m) * (v - m)
-	}
-	return math.Sqrt(s/float64(max(len(x)-1, 1))) / math.Sqrt(float64(len(x)))
+	res.BaseRate = baseRateBits(pixelRates(floatImages(d.Train), 784), floatImages(test)) * math.Ln2
 }
 
 // mnistOutputs returns the files of an MNIST run: the trajectory, the kept

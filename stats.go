@@ -62,3 +62,12 @@ func softmaxWeights(x []float64) float64 {
 	}
 	return z
 }
+
+// stdErr returns the standard error of the mean m of x.
+func stdErr(x []float64, m float64) float64 {
+	s := 0.0
+	for _, v := range x {
+		s += (v - m) * (v - m)
+	}
+	return math.Sqrt(s/float64(max(len(x)-1, 1))) / math.Sqrt(float64(len(x)))
+}
