@@ -279,7 +279,7 @@ func mnistNet(s mnistSettings, d *mnistData, r *rand.Rand) *Net {
 	scales := make([]float64, len(s.Layers)-1)
 	fill(scales, s.InitScale)
 	vis := make([]float64, 784)
-	for i, q := range pixelRates(floatImages(d.Train), 784) {
+	for i, q := range d.rates() {
 		vis[i] = logit(q)
 	}
 	net.Initialize(Init{Scales: scales, VisibleBias: vis}, r)
@@ -359,7 +359,7 @@ func evaluateMNIST(net *Net, d *mnistData, s mnistSettings, seed uint64, res *mn
 			break
 		}
 	}
-	res.BaseRate = baseRateBits(pixelRates(floatImages(d.Train), 784), floatImages(test)) * math.Ln2
+	res.BaseRate = baseRateBits(d.rates(), floatImages(test)) * math.Ln2
 }
 
 // mnistOutputs returns the files of an MNIST run: the trajectory, the kept

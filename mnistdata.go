@@ -145,6 +145,23 @@ func setHash(images []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// rates returns the rate at which each pixel is on in the training images,
+// with one pseudo-count on and one off, as pixelRates gives it, counted
+// from the bytes (the training set as float64s would be 313 MB).
+func (d *mnistData) rates() []float64 {
+	n := len(d.Train) / 784
+	p := make([]float64, 784)
+	for k := range n {
+		for i, x := range d.Train[k*784 : (k+1)*784] {
+			p[i] += float64(x)
+		}
+	}
+	for i := range p {
+		p[i] = (p[i] + 1) / float64(n+2)
+	}
+	return p
+}
+
 // floatImages returns binary images as float64 0s and 1s, the form the
 // nets take.
 func floatImages(b []byte) []float64 {
