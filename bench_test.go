@@ -793,24 +793,7 @@ func (n *naiveRule) reinforce(r *rand.Rand, eps, epsQ float64) {
 func (n *naiveRule) reweighted(r *rand.Rand, eps float64) {
 	v := make([]float64, 16)
 	naiveBars(r, bars4, v)
-	for k := range n.lw {
-		n.lw[k] = n.m.naiveSample(r, v, n.q[k])
-		for l := range n.states[k] {
-			copy(n.states[k][l], n.m.s[l+1])
-		}
-	}
-	mx, z := slices.Max(n.lw), 0.0
-	for k, x := range n.lw {
-		n.lw[k] = math.Exp(x - mx)
-		z += n.lw[k]
-	}
-	for k := range n.lw {
-		for l := range n.states[k] {
-			copy(n.m.s[l+1], n.states[k][l])
-		}
-		n.m.learn(n.d, n.q[k], eps*n.lw[k]/z, eps*n.lw[k]/z)
-	}
-	n.apply()
+	n.reweightedImage(r, v, eps)
 }
 
 // benchNaiveRule times the straightforward loop of a rule in the same run
