@@ -118,6 +118,9 @@ func readResults(dir string) (*Results, error) {
 // check reports the first setting of r that no run could have written for
 // images of V pixels.
 func (r *Results) check(V int) error {
+	if r.Recipe.Components == 0 {
+		r.Recipe.Components = 1 // written before the recipe had the field: factorial
+	}
 	if err := r.Recipe.validate(); err != nil {
 		return fmt.Errorf("recipe: %v", err)
 	}

@@ -174,19 +174,19 @@ func badFlag(format string, args ...any) error {
 
 // flagValues holds the value of every flag.
 type flagValues struct {
-	seed                               uint64
-	seeds, recipe, task, model, layers string
-	out, from, summarize, compare      string
-	data, split, initVisible           string
-	size, width, hidden, cd            int
-	epochs, patience, valImages, tests int
-	decay                              float64
-	mixtures                           string
-	perClass, sweeps, isSamples, fps   int
-	snapshotEvery                      int
-	pVertical, pBar, pOn, rbmRate, lr  float64
-	pcd, quiet                         bool
-	rc                                 Recipe // the learning flags, over the recipe -recipe names
+	seed                                      uint64
+	seeds, recipe, task, model, layers        string
+	out, from, summarize, compare             string
+	data, split, initVisible                  string
+	size, width, hidden, cd                   int
+	epochs, patience, drops, valImages, tests int
+	decay                                     float64
+	mixtures                                  string
+	perClass, sweeps, isSamples, fps          int
+	snapshotEvery                             int
+	pVertical, pBar, pOn, rbmRate, lr         float64
+	pcd, quiet                                bool
+	rc                                        Recipe // the learning flags, over the recipe -recipe names
 }
 
 // newFlagSet returns the program's flags, storing into v, the learning
@@ -218,7 +218,8 @@ func newFlagSet(v *flagValues) *flag.FlagSet {
 	fs.StringVar(&v.split, "split", "test", "the images of the final numbers: test, or validation")
 	fs.IntVar(&v.sweeps, "sweeps", 500, "passes of each machine through its images")
 	fs.IntVar(&v.epochs, "epochs", 20, "passes through the 50,000 training images at most")
-	fs.IntVar(&v.patience, "patience", 5, "epochs without a better validation bound before stopping")
+	fs.IntVar(&v.patience, "patience", 5, "epochs without a better validation bound: a drop, or the end")
+	fs.IntVar(&v.drops, "drops", 0, "times the rate is divided by 3 at a plateau before stopping")
 	fs.Float64Var(&v.decay, "decay", 1, "multiplier of the rate after every epoch")
 	fs.IntVar(&v.valImages, "validation-images", 2000, "validation images scored after every epoch")
 	fs.IntVar(&v.tests, "test-images", 10000, "test images evaluated")
@@ -260,6 +261,7 @@ func recipeFlags(fs *flag.FlagSet, rc *Recipe) {
 	fs.Float64Var(&rc.Anneal, "anneal", rc.Anneal, "fraction of the run at the end over which rates fall")
 	fs.Float64Var(&rc.AnnealTo, "anneal-to", rc.AnnealTo, "multiplier of the rates at the end")
 	fs.StringVar(&rc.Rule, "rule", rc.Rule, "ws (wake-sleep), reinforce or rws (reweighted wake-sleep)")
+	fs.IntVar(&rc.Components, "components", rc.Components, "mixture components of the first hidden layer's recognition (1: factorial)")
 	fs.IntVar(&rc.K, "k", rc.K, "rws: importance samples per image")
 	fs.StringVar(&rc.Wake, "wake", rc.Wake, "wake latents: recognition, or exact (the true posterior)")
 }
@@ -489,9 +491,13 @@ func (v *flagValues) digits(set map[string]bool) (*digitSettings, error) {
 // -lr, -is-samples and -layers where given.
 func (v *flagValues) mnist(set map[string]bool) (*mnistSettings, error) {
 	s := defaultMNIST()
-	s.Dir, s.Epochs, s.Patience, s.Decay, s.ValImages, s.TestImages = v.data, v.epochs, v.patience, v.decay, v.valImages, v.tests
+	s.Dir, s.Epochs, s.Patience, s.Drops, s.Decay = v.data, v.epochs, v.patience, v.drops, v.decay
+	s.ValImages, s.TestImages = v.valImages, v.tests
 	if set["batch"] {
 		s.Batch = v.rc.Batch
+	}
+	if set["lr-rec"] {
+		s.RecRate = v.rc.LRRec
 	}
 	if set["rule"] {
 		s.Rule = v.rc.Rule

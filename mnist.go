@@ -32,10 +32,12 @@ type mnistSettings struct {
 	Dir        string  `json:"data"`
 	Layers     []int   `json:"layers"`            // visible first: 784, …
 	Batch      int     `json:"batch"`             // images per step
-	Rate       float64 `json:"rate"`              // step size of both phases, for the mean over a minibatch
+	Rate       float64 `json:"rate"`              // step size of the generative net (and the recognition net unless RecRate), for the mean over a minibatch
+	RecRate    float64 `json:"recognition_rate"`  // step size of the recognition net; 0: Rate
 	Decay      float64 `json:"decay"`             // the rate is multiplied by this after every epoch
 	Epochs     int     `json:"epochs"`            // passes through the training images at most
-	Patience   int     `json:"patience"`          // epochs without a better validation bound before stopping
+	Patience   int     `json:"patience"`          // epochs without a better validation bound before the rate drops or training stops
+	Drops      int     `json:"drops"`             // times the rate is divided by rateDrop, from the best net, before stopping
 	ValImages  int     `json:"validation_images"` // validation images scored after every epoch
 	ISSamples  int     `json:"is_samples"`        // importance samples per test image
 	BoundK     int     `json:"bound_samples"`     // samples of the variational bound (NVIL's 10)
@@ -66,8 +68,10 @@ func (s *mnistSettings) check() error {
 	}{
 		{s.Batch < 1 || s.Batch > 1000, "batch", s.Batch, "between 1 and 1000"},
 		{!positive(s.Rate) || s.Rate > 10, "lr", s.Rate, "a number > 0 and at most 10"},
+		{s.RecRate < 0 || s.RecRate > 10 || math.IsNaN(s.RecRate), "lr-rec", s.RecRate, "a number ≥ 0 and at most 10"},
 		{s.Epochs < 1 || s.Epochs > 100000, "epochs", s.Epochs, "between 1 and 100000"},
 		{s.Patience < 1, "patience", s.Patience, "at least 1"},
+		{s.Drops < 0 || s.Drops > 10, "drops", s.Drops, "between 0 and 10"},
 		{!(s.Decay > 0 && s.Decay <= 1), "decay", s.Decay, "above 0 and at most 1"},
 		{s.ValImages < 1 || s.ValImages > mnistHeldOut, "validation-images", s.ValImages, "between 1 and 10000"},
 		{s.TestImages < 1 || s.TestImages > mnistHeldOut, "test-images", s.TestImages, "between 1 and 10000"},
@@ -202,9 +206,15 @@ func mnistExperiment(s mnistSettings, seed uint64, stop func() bool, p *progress
 	return mnistOutputs(net, traj, res)
 }
 
+// rateDrop divides the rate when the validation bound has not improved for
+// -patience epochs and -drops allows another drop.
+const rateDrop = 3
+
 // trainMNIST trains a net of s.Layers on d's training images by wake-sleep
 // for at most s.Epochs epochs and returns the net of the best validation
-// bound and every epoch's row.
+// bound and every epoch's row. When s.Patience epochs pass without a better
+// validation bound, training goes on from the best net at a third of the
+// rate, s.Drops times, and then stops ("reduce on plateau").
 func trainMNIST(s mnistSettings, d *mnistData, seed uint64, res *mnistResults, stop func() bool, p *progress) (*Net, []mnistEpoch) {
 	r := rand.New(rand.NewPCG(seed, 0))
 	net := mnistNet(s, d, r)
@@ -222,9 +232,16 @@ func trainMNIST(s mnistSettings, d *mnistData, seed uint64, res *mnistResults, s
 	}
 	best, bestBound := net.Clone(), math.Inf(1)
 	var traj []mnistEpoch
-	rate, start, since := s.Rate, time.Now(), 0
-	for epoch := 1; epoch <= s.Epochs && since < s.Patience; epoch++ {
-		setRates(m, rate/float64(s.Batch))
+	rate, start, since, drops := s.Rate, time.Now(), 0, 0
+	for epoch := 1; epoch <= s.Epochs; epoch++ {
+		if since == s.Patience {
+			if drops == s.Drops {
+				break
+			}
+			net.pair(best, func(x, y []float64) { copy(x, y) })
+			rate, since, drops = rate/rateDrop, 0, drops+1
+		}
+		setRates(m, rate/float64(s.Batch), rate*s.recScale()/float64(s.Batch))
 		shuffle.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for b := 0; b+s.Batch <= len(order); b += s.Batch {
 			if stop() {
@@ -298,11 +315,20 @@ func mnistProgress(epoch, epochs, done int, elapsed time.Duration, best float64)
 	return s
 }
 
-// setRates sets every step size of m to e.
-func setRates(m *Machine, e float64) {
-	m.Rates.Top = e
+// recScale is the recognition net's rate over the generative net's.
+func (s *mnistSettings) recScale() float64 {
+	if s.RecRate == 0 {
+		return 1
+	}
+	return s.RecRate / s.Rate
+}
+
+// setRates sets every step size of m's generative net to gen and of its
+// recognition net to rec.
+func setRates(m *Machine, gen, rec float64) {
+	m.Rates.Top = gen
 	for l := range m.Rates.Links {
-		m.Rates.Links[l] = LinkRates{GenW: e, GenB: e, RecW: e, RecB: e}
+		m.Rates.Links[l] = LinkRates{GenW: gen, GenB: gen, RecW: rec, RecB: rec}
 	}
 }
 

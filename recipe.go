@@ -41,6 +41,7 @@ type Recipe struct {
 	Wake             string  `json:"wake"`               // wake-phase latents: "recognition" (wake-sleep) or "exact" (ablation)
 	Rule             string  `json:"rule"`               // learning rule: "ws" (wake-sleep), "reinforce" or "rws" (reweighted wake-sleep)
 	K                int     `json:"k"`                  // rws: importance samples per image
+	Components       int     `json:"components"`         // recognition of the first hidden layer: a mixture of this many factorial components (1: factorial)
 }
 
 // tunedRecipe is the default: the paper's architecture and learning rules
@@ -56,7 +57,7 @@ func tunedRecipe() Recipe {
 		InitScale: 0.1, InitScaleVisible: 0.3, InitBiasVisible: -5, InitBiasHidden: -3.5, InitRecHidden: -3.5, InitBiasTop: -1,
 		Positive: true, FreezeTop: 0.05, FrozenBiasHidden: 1.0 / 3,
 		Candidates: 4, Screen: 40000, Finalists: 2, Screen2: 120000, ScreenImages: 50000,
-		Anneal: 0.3, AnnealTo: 0.1, Wake: "recognition", Rule: "ws", K: 5,
+		Anneal: 0.3, AnnealTo: 0.1, Wake: "recognition", Rule: "ws", K: 5, Components: 1,
 	}
 }
 
@@ -69,7 +70,7 @@ func plainRecipe() Recipe {
 		BiasRateVisible: 1, BiasRateHidden: 1, BiasRateTop: 1, WeightRateTop: 1,
 		InitScale: 0.1, InitScaleVisible: 0.1, InitBiasMarginal: true, FrozenBiasHidden: 1,
 		Candidates: 1, Screen: 40000, Finalists: 1, Screen2: 120000, ScreenImages: 50000,
-		AnnealTo: 0.1, Wake: "recognition", Rule: "ws", K: 5,
+		AnnealTo: 0.1, Wake: "recognition", Rule: "ws", K: 5, Components: 1,
 	}
 }
 
@@ -89,7 +90,7 @@ func paperRecipe() Recipe {
 		BiasRateVisible: 1, BiasRateHidden: slow, BiasRateTop: slow, WeightRateTop: slow,
 		InitBiasHidden: -3, Positive: true, FrozenBiasHidden: 1,
 		Candidates: 1, Screen: 40000, Finalists: 1, Screen2: 120000, ScreenImages: 50000,
-		AnnealTo: 0.1, Wake: "recognition", Rule: "ws", K: 5,
+		AnnealTo: 0.1, Wake: "recognition", Rule: "ws", K: 5, Components: 1,
 	}
 }
 
@@ -101,7 +102,7 @@ func notebookRecipe() Recipe {
 		Name: "notebook", Steps: 50000, Batch: 1, LRGen: 0.05, LRRec: 0.05,
 		BiasRateVisible: 1, BiasRateHidden: 1, BiasRateTop: 1, WeightRateTop: 1, FrozenBiasHidden: 1,
 		Candidates: 1, Screen: 1000, Finalists: 1, Screen2: 3000, ScreenImages: 50000,
-		AnnealTo: 0.1, Wake: "recognition", Rule: "ws", K: 5,
+		AnnealTo: 0.1, Wake: "recognition", Rule: "ws", K: 5, Components: 1,
 	}
 }
 
@@ -172,6 +173,10 @@ func (rc *Recipe) validate() error {
 		return rangeError{"rule", rc.Rule, "ws, reinforce or rws"}
 	case rc.Rule != "ws" && (rc.Batch > 1 || rc.Wake != "recognition"):
 		return rangeError{"rule", rc.Rule, "ws with -batch > 1 or -wake exact (the rival rules are online, with the recognition net)"}
+	case rc.Components < 1 || rc.Components > maxComponents:
+		return rangeError{"components", rc.Components, fmt.Sprintf("between 1 and %d", maxComponents)}
+	case rc.Components > 1 && (rc.Batch > 1 || rc.Wake != "recognition" || rc.Rule != "ws"):
+		return rangeError{"components", rc.Components, "1 with -batch > 1, -wake exact or -rule other than ws (the mixture learns online by wake-sleep)"}
 	case rc.K < 1 || rc.K > 1000:
 		return rangeError{"k", rc.K, "between 1 and 1000"}
 	}
@@ -184,6 +189,7 @@ const (
 	maxSteps        = 1_000_000_000 // about ten minutes of the 4×4 bars
 	maxBatch        = 10_000
 	maxCandidates   = 1_000
+	maxComponents   = 16
 	maxScreenImages = 10_000_000
 	maxInit         = 100.0 // |initial bias| and initial weight scale: σ saturates in float64 past about 37
 	maxHidden       = 4096  // units of a layer: enough for any task here, few enough that a mistyped size fails at once

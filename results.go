@@ -222,6 +222,9 @@ func (r *Results) recipeRows(t *rowList) {
 	if rc.Wake == "exact" {
 		t.add("Wake latents", "exact posterior (ablation)")
 	}
+	if rc.Components > 1 {
+		t.add("Recognition of layer 1", fmt.Sprintf("a mixture of %d factorial components", rc.Components))
+	}
 }
 
 // evalRows writes the rows of the final diagnostics.

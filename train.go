@@ -134,6 +134,7 @@ type candidate struct {
 	data    Sampler
 	images  []float64  // (Batch, V) the images of one step
 	post    *Posterior // the exact posterior, for the -wake exact ablation
+	mix     *mixRec    // the mixture recognition net, for -components > 1
 	reinf   bool       // Recipe.Rule is "reinforce"
 	rws     *rwsBuffer // rws: the samples of one step
 	b       float64    // reinforce: the baseline, a running average of the bound; NaN before the first step
@@ -157,6 +158,9 @@ func (t *Trainer) newCandidate(seed uint64, ci int, marginals []float64) *candid
 	if t.Recipe.Wake == "exact" {
 		c.post = NewPosterior(t.Sizes)
 	}
+	if rc := &t.Recipe; rc.Components > 1 {
+		c.mix = newMixRec(t.Sizes, rc.Components, rc.InitScaleVisible, rc.InitRecHidden, r)
+	}
 	c.reinf, c.scratch, c.b = t.Recipe.Rule == "reinforce", make([]float64, slices.Max(t.Sizes)), math.NaN()
 	if t.Recipe.Rule == "rws" {
 		c.rws = newRWSBuffer(t.Sizes, t.Recipe.K)
@@ -173,6 +177,11 @@ func (c *candidate) iterate(n int) {
 			c.data.Sample(c.src, c.images[b:b+V])
 		}
 		switch {
+		case c.mix != nil:
+			c.mix.recognize(c.m, c.images, c.src)
+			c.m.learnGenerative(c.m.Net, 1, false)
+			c.m.constrain()
+			c.mix.sleep(c.m, c.src)
 		case c.post != nil:
 			c.wakeExact(c.m.Net)
 			c.m.constrain()
@@ -520,6 +529,9 @@ func (tr *training) snapshot(c *candidate) error {
 	tr.report(c, "evaluating")
 	net := c.m.Net
 	e := c.ev.Evaluate(net)
+	if c.mix != nil && e.Exact {
+		e.Gap = c.mix.gap(net, tr.sup)
+	}
 	if math.IsNaN(e.KL) || math.IsInf(e.KL, 0) {
 		return fmt.Errorf("training diverged at step %d: the exact KL is %v", c.step, e.KL)
 	}
