@@ -44,7 +44,7 @@ type mnistSettings struct {
 	InitScale  float64 `json:"init_scale"`        // standard deviation of the initial weights
 	TestImages int     `json:"test_images"`       // test images evaluated (all 10,000 by default)
 	Mixtures   []int   `json:"mixtures"`          // component counts of the mixture of Bernoullis baseline, the best on validation kept; none: no baseline
-	Rule       string  `json:"rule"`              // "ws" (wake-sleep) or "rws" (reweighted wake-sleep, wake-phase recognition update)
+	Rule       string  `json:"rule"`              // "ws" (wake-sleep), "rws" (reweighted wake-sleep, wake-phase recognition update) or "reinforce"
 	K          int     `json:"k"`                 // rws: samples per image
 }
 
@@ -76,7 +76,7 @@ func (s *mnistSettings) check() error {
 		{s.ValImages < 1 || s.ValImages > mnistHeldOut, "validation-images", s.ValImages, "between 1 and 10000"},
 		{s.TestImages < 1 || s.TestImages > mnistHeldOut, "test-images", s.TestImages, "between 1 and 10000"},
 		{s.ISSamples < 1 || s.ISSamples > 100000, "is-samples", s.ISSamples, "between 1 and 100000"},
-		{s.Rule != "ws" && s.Rule != "rws", "rule", s.Rule, "ws or rws for -task mnist"},
+		{s.Rule != "ws" && s.Rule != "rws" && s.Rule != "reinforce", "rule", s.Rule, "ws, rws or reinforce"},
 		{s.K < 1 || s.K > 1000, "k", s.K, "between 1 and 1000"},
 	} {
 		if c.bad {
@@ -203,7 +203,7 @@ func mnistExperiment(s mnistSettings, seed uint64, stop func() bool, p *progress
 	}
 	res.EvalSecs = time.Since(start).Seconds()
 	p.done()
-	return mnistOutputs(net, traj, res)
+	return mnistOutputs(net, traj, res, d.Valid)
 }
 
 // rateDrop divides the rate when the validation bound has not improved for
@@ -230,6 +230,7 @@ func trainMNIST(s mnistSettings, d *mnistData, seed uint64, res *mnistResults, s
 	if s.Rule == "rws" {
 		rws = newRWSBuffer(s.Layers, s.K)
 	}
+	rf := &reinforceState{b: math.NaN(), scratch: make([]float64, slices.Max(s.Layers))}
 	best, bestBound := net.Clone(), math.Inf(1)
 	var traj []mnistEpoch
 	rate, start, since, drops := s.Rate, time.Now(), 0, 0
@@ -253,10 +254,13 @@ func trainMNIST(s mnistSettings, d *mnistData, seed uint64, res *mnistResults, s
 					images[k*784+j] = float64(x)
 				}
 			}
-			if rws == nil {
-				m.Step(images, src)
-			} else {
+			switch s.Rule {
+			case "rws":
 				reweightedStep(m, images, src, rws)
+			case "reinforce":
+				rf.step(m, images, src)
+			default:
+				m.Step(images, src)
 			}
 			if b%(100*s.Batch) == 0 {
 				p.line(mnistProgress(epoch, s.Epochs, b, time.Since(start), bestBound))
@@ -284,6 +288,28 @@ func reweightedStep(m *Machine, images []float64, src *byteSource, buf *rwsBuffe
 	clearNet(m.grad)
 	for b := 0; b+784 <= len(images); b += 784 {
 		m.Reweighted(images[b:b+784], src, buf, m.grad)
+	}
+	addNet(m.Net, m.grad)
+}
+
+// reinforceState is REINFORCE's baseline, a running average of the bound
+// (NaN before the first image), and the scratch of its step.
+type reinforceState struct {
+	b       float64
+	scratch []float64
+}
+
+// step is one step of REINFORCE (Machine.Reinforce) on the minibatch images
+// (B, 784), every image's updates computed at the same parameters and
+// their sum applied at the end; the baseline follows each image's bound.
+func (rf *reinforceState) step(m *Machine, images []float64, src *byteSource) {
+	clearNet(m.grad)
+	for b := 0; b+784 <= len(images); b += 784 {
+		l := m.Reinforce(images[b:b+784], src, rf.b, rf.scratch, m.grad)
+		if math.IsNaN(rf.b) {
+			rf.b = l
+		}
+		rf.b += baselineRate * (l - rf.b)
 	}
 	addNet(m.Net, m.grad)
 }
@@ -390,7 +416,7 @@ func evaluateMNIST(net *Net, d *mnistData, s mnistSettings, seed uint64, res *mn
 
 // mnistOutputs returns the files of an MNIST run: the trajectory, the kept
 // net, two figures and the report.
-func mnistOutputs(net *Net, traj []mnistEpoch, res *mnistResults) (*outputs, error) {
+func mnistOutputs(net *Net, traj []mnistEpoch, res *mnistResults, valid []byte) (*outputs, error) {
 	model, err := jsonFile(modelFile, net)
 	if err != nil {
 		return nil, err
@@ -405,14 +431,16 @@ func mnistOutputs(net *Net, traj []mnistEpoch, res *mnistResults) (*outputs, err
 		pngFigure(samplesFile, func() image.Image {
 			return drawDigitGrid(Fantasies(net, 64, rand.New(rand.NewPCG(fantasySeed, 0))), "64 fantasies of the kept net")
 		}),
+		pngFigure(fieldsFile, func() image.Image { return drawMNISTFields(net) }),
+		pngFigure(reconstructionsFile, func() image.Image { return drawReconstructions(net, valid) }),
 	})
 	if err != nil {
 		return nil, err
 	}
 	rows := res.rows()
 	page := &reportPage{Title: fmt.Sprintf("helmholtz: MNIST, %s, seed %d", joinInts(res.Settings.Layers, "-"), res.Seed),
-		Lead: fmt.Sprintf("A sigmoid belief net %s trained by wake-sleep on binarized MNIST: test NLL %.2f nats by importance sampling, bound %.2f.",
-			joinInts(res.Settings.Layers, "-"), res.TestNLL, res.TestBound),
+		Lead: fmt.Sprintf("A sigmoid belief net %s trained by %s on binarized MNIST: test NLL %.2f nats by importance sampling, bound %.2f.",
+			joinInts(res.Settings.Layers, "-"), res.Settings.ruleName(), res.TestNLL, res.TestBound),
 		Rows: rows, Columns: []string{"epoch", "rate", "validation bound (nats)", "seconds"}, Settings: settingsText(res.Settings)}
 	for _, t := range traj {
 		page.Trajectory = append(page.Trajectory, []string{fmt.Sprint(t.Epoch), fmt.Sprint(t.Rate), fmt.Sprintf("%.2f", t.ValBound), fmt.Sprintf("%.1f", t.Seconds)})
@@ -421,17 +449,34 @@ func mnistOutputs(net *Net, traj []mnistEpoch, res *mnistResults) (*outputs, err
 	return &outputs{files: files, report: page, results: res, table: markdown(rows), interrupted: res.Interrupted}, nil
 }
 
+// ruleName names the learning rule of s.
+func (s *mnistSettings) ruleName() string {
+	switch s.Rule {
+	case "rws":
+		return fmt.Sprintf("reweighted wake-sleep, K = %d", s.K)
+	case "reinforce":
+		return "REINFORCE"
+	}
+	return "wake-sleep"
+}
+
 // rows returns the results beside the published numbers.
 func (r *mnistResults) rows() [][2]string {
 	var t rowList
 	s := r.Settings
-	rule := "wake-sleep"
-	if s.Rule == "rws" {
-		rule = fmt.Sprintf("reweighted wake-sleep, K = %d", s.K)
-	}
-	t.add("Net", joinInts(s.Layers, "-")+", "+rule)
+	t.add("Net", joinInts(s.Layers, "-")+", "+s.ruleName())
 	t.add("Data", fmt.Sprintf("%s binarization (train %.12s…)", r.Data, r.Hashes["train"]))
-	t.add("Training", fmt.Sprintf("%d epochs of %d (best %d), batch %d, rate %g × %g a epoch", r.EpochsRun, s.Epochs, r.BestEpoch, s.Batch, s.Rate, s.Decay))
+	rates := fmt.Sprintf("rate %g", s.Rate)
+	if s.RecRate > 0 {
+		rates = fmt.Sprintf("rates %g (generative), %g (recognition)", s.Rate, s.RecRate)
+	}
+	if s.Decay != 1 {
+		rates += fmt.Sprintf(" × %g a epoch", s.Decay)
+	}
+	if s.Drops > 0 {
+		rates += fmt.Sprintf(", ÷3 at a plateau of %d epochs up to %d times", s.Patience, s.Drops)
+	}
+	t.add("Training", fmt.Sprintf("%d epochs of %d (best %d), batch %d, %s", r.EpochsRun, s.Epochs, r.BestEpoch, s.Batch, rates))
 	t.add("Validation bound, kept net", fmt.Sprintf("%.2f nats", r.ValBound))
 	t.add("Test bound (10 samples, as NVIL)", fmt.Sprintf("%.2f nats", r.TestBound))
 	t.add(fmt.Sprintf("Test NLL (%d samples)", s.ISSamples), fmt.Sprintf("%.2f ± %.2f nats", r.TestNLL, r.TestNLLErr))
