@@ -181,7 +181,7 @@ type flagValues struct {
 	size, width, hidden, cd                   int
 	epochs, patience, drops, valImages, tests int
 	decay                                     float64
-	mixtures                                  string
+	mixtures, binarize                        string
 	perClass, sweeps, isSamples, fps          int
 	snapshotEvery                             int
 	pVertical, pBar, pOn, rbmRate, lr         float64
@@ -223,6 +223,7 @@ func newFlagSet(v *flagValues) *flag.FlagSet {
 	fs.Float64Var(&v.decay, "decay", 1, "multiplier of the rate after every epoch")
 	fs.IntVar(&v.valImages, "validation-images", 2000, "validation images scored after every epoch")
 	fs.IntVar(&v.tests, "test-images", 10000, "test images evaluated")
+	fs.StringVar(&v.binarize, "binarize", "fixed", "MNIST's training images: fixed, or dynamic (drawn every epoch)")
 	fs.StringVar(&v.mixtures, "mixtures", "", "the mixture baseline's component counts `K1,K2,…`")
 	fs.IntVar(&v.hidden, "hidden", 8, "hidden units")
 	fs.IntVar(&v.cd, "cd", 1, "Gibbs steps per update of contrastive divergence")
@@ -492,7 +493,7 @@ func (v *flagValues) digits(set map[string]bool) (*digitSettings, error) {
 func (v *flagValues) mnist(set map[string]bool) (*mnistSettings, error) {
 	s := defaultMNIST()
 	s.Dir, s.Epochs, s.Patience, s.Drops, s.Decay = v.data, v.epochs, v.patience, v.drops, v.decay
-	s.ValImages, s.TestImages = v.valImages, v.tests
+	s.ValImages, s.TestImages, s.Binarize = v.valImages, v.tests, v.binarize
 	if set["batch"] {
 		s.Batch = v.rc.Batch
 	}

@@ -46,13 +46,14 @@ type mnistSettings struct {
 	Mixtures   []int   `json:"mixtures"`          // component counts of the mixture of Bernoullis baseline, the best on validation kept; none: no baseline
 	Rule       string  `json:"rule"`              // "ws" (wake-sleep), "rws" (reweighted wake-sleep, wake-phase recognition update) or "reinforce"
 	K          int     `json:"k"`                 // rws: samples per image
+	Binarize   string  `json:"binarize"`          // "fixed": the training images as loaded; "dynamic": drawn afresh from the grey images every epoch
 }
 
 // defaultMNIST returns the default settings, chosen on the validation set
 // (docs/mnist.md).
 func defaultMNIST() mnistSettings {
 	return mnistSettings{Layers: []int{784, 200}, Batch: 20, Rate: 0.03, Decay: 1, Epochs: 20, Patience: 5,
-		ValImages: 2000, ISSamples: 1000, BoundK: 10, InitScale: 0.01, TestImages: mnistHeldOut, Rule: "ws", K: 5}
+		ValImages: 2000, ISSamples: 1000, BoundK: 10, InitScale: 0.01, TestImages: mnistHeldOut, Rule: "ws", K: 5, Binarize: "fixed"}
 }
 
 // check returns a usage error naming the first setting out of its range.
@@ -78,6 +79,7 @@ func (s *mnistSettings) check() error {
 		{s.ISSamples < 1 || s.ISSamples > 100000, "is-samples", s.ISSamples, "between 1 and 100000"},
 		{s.Rule != "ws" && s.Rule != "rws" && s.Rule != "reinforce", "rule", s.Rule, "ws, rws or reinforce"},
 		{s.K < 1 || s.K > 1000, "k", s.K, "between 1 and 1000"},
+		{s.Binarize != "fixed" && s.Binarize != "dynamic", "binarize", s.Binarize, "fixed or dynamic"},
 	} {
 		if c.bad {
 			return badFlag("-%s %v: must be %s", c.flag, c.v, c.want)
@@ -190,6 +192,9 @@ func mnistExperiment(s mnistSettings, seed uint64, stop func() bool, p *progress
 	if err != nil {
 		return nil, err
 	}
+	if s.Binarize == "dynamic" && d.Grey == nil {
+		return nil, fmt.Errorf("-binarize dynamic needs the grey MNIST files (train-images-idx3-ubyte, t10k-images-idx3-ubyte); %s holds the fixed binarization, whose training images cannot be drawn again", s.Dir)
+	}
 	res := &mnistResults{Format: mnistFormat, Version: mnistVersion, Seed: seed, Settings: s, Data: d.Source, Hashes: d.Hashes}
 	start := time.Now()
 	net, traj := trainMNIST(s, d, seed, res, stop, p)
@@ -243,6 +248,9 @@ func trainMNIST(s mnistSettings, d *mnistData, seed uint64, res *mnistResults, s
 			rate, since, drops = rate/rateDrop, 0, drops+1
 		}
 		setRates(m, rate/float64(s.Batch), rate*s.recScale()/float64(s.Batch))
+		if s.Binarize == "dynamic" {
+			binarizeInto(d.Train, d.Grey, rand.New(rand.NewPCG(seed, dynamicStream+uint64(epoch))))
+		}
 		shuffle.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for b := 0; b+s.Batch <= len(order); b += s.Batch {
 			if stop() {
@@ -465,7 +473,11 @@ func (r *mnistResults) rows() [][2]string {
 	var t rowList
 	s := r.Settings
 	t.add("Net", joinInts(s.Layers, "-")+", "+s.ruleName())
-	t.add("Data", fmt.Sprintf("%s binarization (train %.12s…)", r.Data, r.Hashes["train"]))
+	data := fmt.Sprintf("%s binarization (train %.12s…)", r.Data, r.Hashes["train"])
+	if s.Binarize == "dynamic" {
+		data = "grey MNIST, training images binarized afresh every epoch"
+	}
+	t.add("Data", data)
 	rates := fmt.Sprintf("rate %g", s.Rate)
 	if s.RecRate > 0 {
 		rates = fmt.Sprintf("rates %g (generative), %g (recognition)", s.Rate, s.RecRate)

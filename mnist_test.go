@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -87,6 +88,50 @@ func TestMNISTBadData(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, "o")); err == nil {
 			t.Errorf("%s: the output folder was created", tc.dir)
 		}
+	}
+}
+
+// -binarize dynamic on the fixed binarization (where it is present) ends
+// with exit 1 and one line naming the files it needs, writing nothing.
+func TestMNISTDynamicNeedsGrey(t *testing.T) {
+	if _, err := os.Stat(sharedMNIST); err != nil {
+		t.Skipf("no binarized MNIST in %s", sharedMNIST)
+	}
+	data, err := filepath.Abs(sharedMNIST)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	code, _, stderr := run(t, dir, "-task", "mnist", "-data", data, "-binarize", "dynamic", "-quiet", "-out", "o")
+	if code != exitFail || strings.Count(strings.TrimSpace(stderr), "\n") != 0 || !strings.Contains(stderr, "grey MNIST files") {
+		t.Errorf("exit %d, %q; want 1 and one line asking for the grey files", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "o")); err == nil {
+		t.Error("the output folder was created")
+	}
+}
+
+// binarizeInto turns a pixel on with probability grey/255: never at 0,
+// always at 255, and at the rate grey/255 within 4 standard errors over
+// 100,000 draws in between; two streams draw different images.
+func TestBinarize(t *testing.T) {
+	const n = 100000
+	for _, g := range []byte{0, 1, 51, 128, 254, 255} {
+		grey := bytes.Repeat([]byte{g}, n)
+		out := make([]byte, n)
+		binarizeInto(out, grey, rand.New(rand.NewPCG(1, uint64(g))))
+		on := bytes.Count(out, []byte{1})
+		p := float64(g) / 255
+		if se := math.Sqrt(p*(1-p)/n) * n; math.Abs(float64(on)-p*n) > 4*se {
+			t.Errorf("grey %d: %d of %d on, want %.0f ± %.0f", g, on, n, p*n, 4*se)
+		}
+	}
+	grey := bytes.Repeat([]byte{128}, 784)
+	a, b := make([]byte, 784), make([]byte, 784)
+	binarizeInto(a, grey, rand.New(rand.NewPCG(1, dynamicStream+1)))
+	binarizeInto(b, grey, rand.New(rand.NewPCG(1, dynamicStream+2)))
+	if bytes.Equal(a, b) {
+		t.Error("two epochs' streams drew the same image")
 	}
 }
 

@@ -33,6 +33,7 @@ const (
 // mnistData is the binary MNIST of one folder.
 type mnistData struct {
 	Train, Valid, Test []byte            // (n, 784) of 0s and 1s
+	Grey               []byte            // (50000, 784) the grey training images, for -binarize dynamic; nil for the fixed binarization
 	Source             string            // "fixed" (read as it is) or "grey" (binarized here)
 	Hashes             map[string]string // split → SHA-256 of its IDX bytes
 }
@@ -118,7 +119,7 @@ func loadGrey(dir string) (*mnistData, error) {
 	train := binarize(sets[0], rand.New(rand.NewPCG(binarizeSeed, 0)))
 	d := &mnistData{Source: "grey", Hashes: map[string]string{},
 		Train: train[:mnistTrain*784], Valid: train[mnistTrain*784:],
-		Test: binarize(sets[1], rand.New(rand.NewPCG(binarizeSeed, 1)))}
+		Test: binarize(sets[1], rand.New(rand.NewPCG(binarizeSeed, 1))), Grey: sets[0][:mnistTrain*784]}
 	for name, set := range map[string][]byte{"train": d.Train, "valid": d.Valid, "test": d.Test} {
 		d.Hashes[name] = setHash(set)
 	}
@@ -129,12 +130,18 @@ func loadGrey(dir string) (*mnistData, error) {
 // probability grey/255, drawn with r in pixel order.
 func binarize(grey []byte, r *rand.Rand) []byte {
 	out := make([]byte, len(grey))
+	binarizeInto(out, grey, r)
+	return out
+}
+
+// binarizeInto is binarize into dst.
+func binarizeInto(dst, grey []byte, r *rand.Rand) {
 	for i, g := range grey {
+		dst[i] = 0
 		if r.Float64()*255 < float64(g) {
-			out[i] = 1
+			dst[i] = 1
 		}
 	}
-	return out
 }
 
 // setHash returns the SHA-256 of a set of binary 28×28 images as an IDX

@@ -18,6 +18,7 @@ const (
 	shuffleStream = 1 << 32 // the order of the training images in each epoch
 	validStream   = 1 << 40 // + image: the validation bound's samples
 	testStream    = 2 << 40 // + image: the test set's importance samples
+	dynamicStream = 3 << 40 // + epoch: the training images of -binarize dynamic
 
 	// The digits experiment, a program of its own.
 	describeStream = 1 << 32 // + machine: the code lengths of the evaluation images
