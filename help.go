@@ -33,7 +33,7 @@ var helpTopics = []helpTopic{
 	{"digits", "-task digits: the paper's digits on MNIST (and -seed, -lr, -layers)",
 		[]string{"data", "per-class", "split", "sweeps"}},
 	{"mnist", "-task mnist: binarized MNIST (and -data, -layers, -batch, -lr, -lr-rec, -is-samples)",
-		[]string{"epochs", "patience", "drops", "decay", "validation-images", "test-images", "binarize", "mixtures"}},
+		[]string{"epochs", "patience", "drops", "decay", "validation-images", "test-images", "binarize", "rws-sleep", "mixtures"}},
 	{"rbm", "-model rbm: a restricted Boltzmann machine, trained by contrastive divergence",
 		[]string{"hidden", "cd", "pcd", "rbm-rate"}},
 }

@@ -185,7 +185,7 @@ type flagValues struct {
 	perClass, sweeps, isSamples, fps          int
 	snapshotEvery                             int
 	pVertical, pBar, pOn, rbmRate, lr         float64
-	pcd, quiet                                bool
+	pcd, quiet, rwsSleep                      bool
 	rc                                        Recipe // the learning flags, over the recipe -recipe names
 }
 
@@ -223,6 +223,7 @@ func newFlagSet(v *flagValues) *flag.FlagSet {
 	fs.Float64Var(&v.decay, "decay", 1, "multiplier of the rate after every epoch")
 	fs.IntVar(&v.valImages, "validation-images", 2000, "validation images scored after every epoch")
 	fs.IntVar(&v.tests, "test-images", 10000, "test images evaluated")
+	fs.BoolVar(&v.rwsSleep, "rws-sleep", false, "-rule rws: q also learns in a sleep phase")
 	fs.StringVar(&v.binarize, "binarize", "fixed", "MNIST's training images: fixed, or dynamic (drawn every epoch)")
 	fs.StringVar(&v.mixtures, "mixtures", "", "the mixture baseline's component counts `K1,K2,…`")
 	fs.IntVar(&v.hidden, "hidden", 8, "hidden units")
@@ -493,7 +494,7 @@ func (v *flagValues) digits(set map[string]bool) (*digitSettings, error) {
 func (v *flagValues) mnist(set map[string]bool) (*mnistSettings, error) {
 	s := defaultMNIST()
 	s.Dir, s.Epochs, s.Patience, s.Drops, s.Decay = v.data, v.epochs, v.patience, v.drops, v.decay
-	s.ValImages, s.TestImages, s.Binarize = v.valImages, v.tests, v.binarize
+	s.ValImages, s.TestImages, s.Binarize, s.RWSSleep = v.valImages, v.tests, v.binarize, v.rwsSleep
 	if set["batch"] {
 		s.Batch = v.rc.Batch
 	}

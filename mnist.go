@@ -46,6 +46,7 @@ type mnistSettings struct {
 	Mixtures   []int   `json:"mixtures"`          // component counts of the mixture of Bernoullis baseline, the best on validation kept; none: no baseline
 	Rule       string  `json:"rule"`              // "ws" (wake-sleep), "rws" (reweighted wake-sleep, wake-phase recognition update) or "reinforce"
 	K          int     `json:"k"`                 // rws: samples per image
+	RWSSleep   bool    `json:"rws_sleep"`         // rws: the recognition net also learns in a sleep phase on as many dreams
 	Binarize   string  `json:"binarize"`          // "fixed": the training images as loaded; "dynamic": drawn afresh from the grey images every epoch
 }
 
@@ -264,7 +265,7 @@ func trainMNIST(s mnistSettings, d *mnistData, seed uint64, res *mnistResults, s
 			}
 			switch s.Rule {
 			case "rws":
-				reweightedStep(m, images, src, rws)
+				reweightedStep(m, images, src, rws, s.RWSSleep)
 			case "reinforce":
 				rf.step(m, images, src)
 			default:
@@ -291,11 +292,18 @@ func trainMNIST(s mnistSettings, d *mnistData, seed uint64, res *mnistResults, s
 
 // reweightedStep is one step of reweighted wake-sleep on the minibatch
 // images (B, 784): every image's updates computed at the same parameters
-// and their sum applied at the end, as Step does for wake-sleep.
-func reweightedStep(m *Machine, images []float64, src *byteSource, buf *rwsBuffer) {
+// and their sum applied at the end, as Step does for wake-sleep. With
+// sleep, the recognition net also takes the sleep phase's update on B
+// dreams, as Bornschein & Bengio (2015) offer beside the wake-phase one.
+func reweightedStep(m *Machine, images []float64, src *byteSource, buf *rwsBuffer, sleep bool) {
 	clearNet(m.grad)
 	for b := 0; b+784 <= len(images); b += 784 {
 		m.Reweighted(images[b:b+784], src, buf, m.grad)
+	}
+	if sleep {
+		for b := 0; b+784 <= len(images); b += 784 {
+			m.Sleep(src, m.grad)
+		}
 	}
 	addNet(m.Net, m.grad)
 }
@@ -461,6 +469,9 @@ func mnistOutputs(net *Net, traj []mnistEpoch, res *mnistResults, valid []byte) 
 func (s *mnistSettings) ruleName() string {
 	switch s.Rule {
 	case "rws":
+		if s.RWSSleep {
+			return fmt.Sprintf("reweighted wake-sleep, K = %d, wake and sleep updates of q", s.K)
+		}
 		return fmt.Sprintf("reweighted wake-sleep, K = %d", s.K)
 	case "reinforce":
 		return "REINFORCE"
