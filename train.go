@@ -300,6 +300,9 @@ func (t *Trainer) start(seed uint64) (*training, error) {
 			return nil, err
 		}
 	} else {
+		if t.Recipe.Components > 1 {
+			return nil, fmt.Errorf("-components %d: the mixture's recognition gap is exact only, and %v", t.Recipe.Components, err)
+		}
 		ev = NewEstimator(t.Sizes, sup, cmp.Or(t.ISSamples, defaultISSamples), rand.New(rand.NewPCG(seed, isStream)))
 	}
 	tr := &training{Trainer: t, seed: seed, run: &Run{Seed: seed}, ev: ev, sup: sup, marginals: sup.Marginals(),
@@ -529,8 +532,8 @@ func (tr *training) snapshot(c *candidate) error {
 	tr.report(c, "evaluating")
 	net := c.m.Net
 	e := c.ev.Evaluate(net)
-	if c.mix != nil && e.Exact {
-		e.Gap = c.mix.gap(net, tr.sup)
+	if c.mix != nil {
+		e.Gap = c.mix.gap(net, tr.sup) // the evaluator's is the factorial net's
 	}
 	if math.IsNaN(e.KL) || math.IsInf(e.KL, 0) {
 		return fmt.Errorf("training diverged at step %d: the exact KL is %v", c.step, e.KL)
