@@ -3,6 +3,7 @@ package main
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 )
 
 // A recognition net that is not factorial: the first hidden layer is
@@ -181,44 +182,48 @@ func (x *mixRec) logQ(net *Net, v []float64, hs [][]float64) float64 {
 }
 
 // onList returns the indices of the units of s that are on.
-func onList(s []float64) []int32 {
-	var on []int32
-	for i, x := range s {
-		if x != 0 {
-			on = append(on, int32(i))
-		}
-	}
-	return on
-}
+func onList(s []float64) []int32 { return appendOn(nil, s) }
 
 // gap returns the exact recognition gap E_{p_data}[KL(q(h|v) ‖ p(h|v))] in
 // bits of net with the mixture as its recognition net, by enumerating every
 // hidden configuration for every image of sup: log p(h, v) from the
-// generative net, log p(v) by log-sum-exp over h.
+// generative net, log p(v) by log-sum-exp over h. The mixture's inputs
+// depend on the image alone and are formed once per image.
 func (x *mixRec) gap(net *Net, sup *Support) float64 {
 	hidden := net.Sizes[1:]
 	H := 0
 	for _, n := range hidden {
 		H += n
 	}
-	hs := make([][]float64, len(hidden))
-	for l, n := range hidden {
-		hs[l] = make([]float64, n)
+	layers := make([][]float64, len(net.Sizes)) // visible first
+	ons := make([][]int32, len(net.Sizes))
+	for l, n := range net.Sizes {
+		layers[l], ons[l] = make([]float64, n), make([]int32, 0, n)
 	}
+	a := make([]float64, slices.Max(net.Sizes))
 	lj, lq := make([]float64, 1<<H), make([]float64, 1<<H)
 	total := 0.0
 	for k, p := range sup.P {
-		v := sup.Image(k)
+		copy(layers[0], sup.Image(k))
+		ons[0] = appendOn(ons[0][:0], layers[0])
+		x.inputs(net, ons[0])
 		for cfg := range lj {
 			b := 0
-			for l := range hs {
-				for j := range hs[l] {
-					hs[l][j] = float64(cfg >> b & 1)
+			for l := 1; l < len(layers); l++ {
+				for j := range layers[l] {
+					layers[l][j] = float64(cfg >> b & 1)
 					b++
 				}
+				ons[l] = appendOn(ons[l][:0], layers[l])
 			}
-			lj[cfg] = logJointOf(net, v, hs)
-			lq[cfg] = x.logQ(net, v, hs)
+			lj[cfg] = logJointOn(net, layers, ons, a)
+			lq[cfg] = x.logQ1(layers[1])
+			for l := 2; l < len(layers); l++ {
+				lk := &net.Links[l-1]
+				in := a[:len(layers[l])]
+				sumRows(in, lk.RecB, lk.RecW, len(in), ons[l-1])
+				lq[cfg] += bernoulliLog(layers[l], in)
+			}
 		}
 		lp := logSumExp(lj)
 		kl := 0.0
@@ -232,17 +237,27 @@ func (x *mixRec) gap(net *Net, sup *Support) float64 {
 	return total / math.Ln2
 }
 
-// logJointOf returns log p(h, v) in nats under net's generative model for
-// the image v and the hidden states hs, bottom first.
-func logJointOf(net *Net, v []float64, hs [][]float64) float64 {
-	layers := append([][]float64{v}, hs...)
+// appendOn appends the indices of the units of s that are on to on.
+func appendOn(on []int32, s []float64) []int32 {
+	for i, x := range s {
+		if x != 0 {
+			on = append(on, int32(i))
+		}
+	}
+	return on
+}
+
+// logJointOn returns log p(h, v) in nats under net's generative model for
+// the states of every layer (visible first) and their on-lists, with a as
+// scratch.
+func logJointOn(net *Net, layers [][]float64, ons [][]int32, a []float64) float64 {
 	top := len(layers) - 1
 	lp := bernoulliLog(layers[top], net.TopBias)
 	for l := 0; l < top; l++ {
 		lk := &net.Links[l]
-		a := make([]float64, len(layers[l]))
-		sumRows(a, lk.GenB, lk.GenW, len(a), onList(layers[l+1]))
-		lp += bernoulliLog(layers[l], a)
+		in := a[:len(layers[l])]
+		sumRows(in, lk.GenB, lk.GenW, len(in), ons[l+1])
+		lp += bernoulliLog(layers[l], in)
 	}
 	return lp
 }
