@@ -41,7 +41,7 @@ type dmdVal int32
 // operations in order.
 type dmdTrace struct {
 	x     []float64 // (values,) every value's number, so the computation runs as it is traced
-	args  []int32   // value ids at which the arguments start, in call order; values below args[len−1]'s end are arguments
+	args  []int32   // the first value of each argument, in call order
 	reads []dmdVal  // every operation's inputs, one after the other
 	ends  []int32   // (ops,) operation k reads reads[ends[k−1]:ends[k]]
 	outs  []dmdVal  // (ops,) its result, or −1 for an operation without one
@@ -69,17 +69,23 @@ func (t *dmdTrace) value(x float64) dmdVal {
 	return dmdVal(len(t.x) - 1)
 }
 
-// op records an operation that reads ins and, unless x is NaN, produces
-// a value holding x, which it returns (−1 when none).
+// op records an operation that reads ins and produces a value holding x,
+// which it returns.
 func (t *dmdTrace) op(x float64, ins ...dmdVal) dmdVal {
+	out := t.value(x)
+	t.record(out, ins)
+	return out
+}
+
+// read records an operation that reads ins and produces nothing, as a
+// branch does.
+func (t *dmdTrace) read(ins ...dmdVal) { t.record(-1, ins) }
+
+// record appends an operation reading ins with the result out (−1: none).
+func (t *dmdTrace) record(out dmdVal, ins []dmdVal) {
 	t.reads = append(t.reads, ins...)
 	t.ends = append(t.ends, int32(len(t.reads)))
-	out := dmdVal(-1)
-	if !math.IsNaN(x) {
-		out = t.value(x)
-	}
 	t.outs = append(t.outs, out)
-	return out
 }
 
 // The operations of the traced steps. Each reads the values it names and
@@ -96,9 +102,9 @@ func (t *dmdTrace) scale(a dmdVal, c float64) dmdVal { return t.op(c*t.x[a], a) 
 // copyOf returns a new value equal to a: a read and a write.
 func (t *dmdTrace) copyOf(a dmdVal) dmdVal { return t.op(t.x[a], a) }
 
-// test reads a to decide a branch; it produces nothing.
+// test reads a to decide a branch.
 func (t *dmdTrace) test(a dmdVal) bool {
-	t.op(math.NaN(), a)
+	t.read(a)
 	return t.x[a] != 0
 }
 
