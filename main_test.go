@@ -130,7 +130,10 @@ func TestBadUsage(t *testing.T) {
 		{[]string{"-task", "mnist", "-data", "d", "-epochs", "0"}, "-epochs"},
 		{[]string{"-task", "mnist", "-data", "d", "-seeds", "1-2"}, "-seeds"},
 		{[]string{"-task", "mnist"}, "-data"},
-		{[]string{"-task", "mnist", "-data", "d", "-rule", "reinforce"}, "-rule"},
+		{[]string{"-task", "mnist", "-data", "d", "-rule", "cd"}, "-rule"},
+		{[]string{"-task", "mnist", "-data", "d", "-binarize", "sometimes"}, "-binarize"},
+		{[]string{"-task", "mnist", "-data", "d", "-drops", "11"}, "-drops"},
+		{[]string{"-components", "0"}, "-components"},
 	} {
 		dir := t.TempDir()
 		start := time.Now()
