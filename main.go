@@ -501,16 +501,10 @@ func (v *flagValues) mnist(set map[string]bool) (*mnistSettings, error) {
 	if set["lr-rec"] {
 		s.RecRate = v.rc.LRRec
 	}
-	if set["rule"] {
-		s.Rule = v.rc.Rule
+	if set["rule"] || set["k"] { // the recipes' defaults are MNIST's: ws, 5
+		s.Rule, s.K = v.rc.Rule, v.rc.K
 	}
-	if set["k"] {
-		s.K = v.rc.K
-	}
-	for _, f := range strings.Split(v.mixtures, ",") {
-		if f == "" {
-			continue
-		}
+	for _, f := range strings.FieldsFunc(v.mixtures, func(r rune) bool { return r == ',' }) {
 		K, err := strconv.Atoi(strings.TrimSpace(f))
 		if err != nil || K < 1 || K > 2000 {
 			return nil, badFlag("-mixtures %q: %q is not a component count (a whole number from 1 to 2000)", v.mixtures, f)

@@ -91,9 +91,9 @@ func TestMNISTBadData(t *testing.T) {
 	}
 }
 
-// -binarize dynamic on the fixed binarization (where it is present) ends
-// with exit 1 and one line naming the files it needs, writing nothing.
-func TestMNISTDynamicNeedsGrey(t *testing.T) {
+// sharedMNISTDir returns the absolute path of the fixed binarization beside
+// the project, skipping the test where it is absent.
+func sharedMNISTDir(t *testing.T) string {
 	if _, err := os.Stat(sharedMNIST); err != nil {
 		t.Skipf("no binarized MNIST in %s", sharedMNIST)
 	}
@@ -101,6 +101,13 @@ func TestMNISTDynamicNeedsGrey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return data
+}
+
+// -binarize dynamic on the fixed binarization (where it is present) ends
+// with exit 1 and one line naming the files it needs, writing nothing.
+func TestMNISTDynamicNeedsGrey(t *testing.T) {
+	data := sharedMNISTDir(t)
 	dir := t.TempDir()
 	code, _, stderr := run(t, dir, "-task", "mnist", "-data", data, "-binarize", "dynamic", "-quiet", "-out", "o")
 	if code != exitFail || strings.Count(strings.TrimSpace(stderr), "\n") != 0 || !strings.Contains(stderr, "grey MNIST files") {
@@ -140,13 +147,7 @@ func TestBinarize(t *testing.T) {
 // a test NLL by importance sampling below the 10-sample bound, and
 // estimates that do not rise with more samples.
 func TestMNISTRun(t *testing.T) {
-	if _, err := os.Stat(sharedMNIST); err != nil {
-		t.Skipf("no binarized MNIST in %s", sharedMNIST)
-	}
-	data, err := filepath.Abs(sharedMNIST)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := sharedMNISTDir(t)
 	dir := t.TempDir()
 	code, _, stderr := run(t, dir, "-task", "mnist", "-data", data, "-epochs", "1", "-validation-images", "200",
 		"-test-images", "300", "-is-samples", "100", "-quiet", "-out", "o")
