@@ -105,8 +105,8 @@ func (x *mixRec) logQ1(h1 []float64) float64 {
 }
 
 // recognize sets m's visible states to v and samples the hidden layers from
-// the mixture: c ~ π(v) with one uniform of r, h1 from component c, the
-// layers above from the factorial recognition net.
+// the mixture: c ~ π(v) with one uniform of src's generator, h1 from
+// component c, the layers above from the factorial recognition net.
 func (x *mixRec) recognize(m *Machine, v []float64, src *byteSource) {
 	m.setVisible(v)
 	net := m.Net
