@@ -1,0 +1,124 @@
+package main
+
+// Training an RBM of hundreds of hidden units on minibatches, the recipe of
+// Hinton & Salakhutdinov's code (Science 313:504, 2006) that Salakhutdinov
+// & Murray (ICML 2008) train their MNIST RBMs with: for a minibatch of B
+// images,
+//
+//	ΔW ← μ ΔW + ε ((1/B) Σ_b (v0_b p0_bᵀ − vk_b pk_bᵀ) − λ W),   W ← W + ΔW,
+//
+// the biases alike without the decay λ, where p0 = σ(c + v0 W) are the
+// hidden probabilities given the image, vk the visible states after k
+// Gibbs sweeps from h0 ~ p0 (CD-k, Hinton 2002) or from where the last
+// minibatch's chains stopped (PCD-k, Tieleman 2008; one chain an image of
+// the minibatch), and pk = σ(c + vk W). Every state is binary, so the
+// inputs are sums of weight rows of on units: rows of W (V, H) for the
+// hidden inputs, of a copy Wᵀ (H, V) for the visible ones, the copy renewed
+// after each update.
+
+// rbmBatch is the state of minibatch training: the momentum terms, the
+// chains and the scratch.
+type rbmBatch struct {
+	m          *RBM
+	k          int
+	persistent bool
+	wt         []float64 // (H, V) Wᵀ
+	v0, vk, h  []units   // (B,) each slot's image, chain's visible and hidden units
+	p0, pk     []float64 // (B, H) hidden probabilities given v0 and given vk
+	gradW      []float64 // (V, H)
+	gradB      []float64 // (V,)
+	gradC      []float64 // (H,)
+	incW       []float64 // (V, H) ΔW
+	incB, incC []float64 // (V,), (H,)
+	zero       []float64 // (V,)
+	started    bool      // PCD: the chains have been set
+}
+
+// newRBMBatch returns the trainer of m on minibatches of B images by CD-k,
+// or PCD-k when persistent.
+func newRBMBatch(m *RBM, B, k int, persistent bool) *rbmBatch {
+	V, H := m.V, m.H
+	t := &rbmBatch{m: m, k: k, persistent: persistent, wt: make([]float64, H*V),
+		p0: make([]float64, B*H), pk: make([]float64, B*H),
+		gradW: make([]float64, V*H), gradB: make([]float64, V), gradC: make([]float64, H),
+		incW: make([]float64, V*H), incB: make([]float64, V), incC: make([]float64, H),
+		zero: make([]float64, V)}
+	for range B {
+		t.v0 = append(t.v0, newUnits(V, make([]float64, V)))
+		t.vk = append(t.vk, newUnits(V, make([]float64, V)))
+		t.h = append(t.h, newUnits(H, make([]float64, H)))
+	}
+	t.transpose()
+	return t
+}
+
+// transpose renews Wᵀ from W.
+func (t *rbmBatch) transpose() {
+	V, H := t.m.V, t.m.H
+	for i := range V {
+		for j, w := range t.m.W[i*H : (i+1)*H] {
+			t.wt[j*V+i] = w
+		}
+	}
+}
+
+// step is one update on the minibatch images (B, V) with rate eps,
+// momentum mu and weight decay lambda, each slot drawing from its own
+// src[b].
+func (t *rbmBatch) step(images []float64, src []*byteSource, eps, mu, lambda float64) {
+	m := t.m
+	V, H, B := m.V, m.H, len(t.v0)
+	clear(t.gradW)
+	clear(t.gradB)
+	clear(t.gradC)
+	for b := range B {
+		v0, vk, h := &t.v0[b], &t.vk[b], &t.h[b]
+		p0, pk := t.p0[b*H:(b+1)*H], t.pk[b*H:(b+1)*H]
+		v0.setImage(images[b*V : (b+1)*V])
+		sumRows(h.a, m.C, m.W, H, v0.on)
+		for j, x := range h.a {
+			p0[j] = sigmoid(x)
+		}
+		if t.persistent && t.started { // the chain's hidden units given where it stopped
+			sumRows(h.a, m.C, m.W, H, vk.on)
+		}
+		h.sample(src[b])
+		for s := range t.k {
+			sumRows(vk.a, m.B, t.wt, V, h.on)
+			vk.sample(src[b])
+			sumRows(h.a, m.C, m.W, H, vk.on)
+			if s < t.k-1 {
+				h.sample(src[b])
+			}
+		}
+		for j, x := range h.a {
+			pk[j] = sigmoid(x)
+		}
+		for _, i := range v0.on {
+			addScaled(t.gradW[int(i)*H:(int(i)+1)*H], p0, 1)
+			t.gradB[i]++
+		}
+		for _, i := range vk.on {
+			addScaled(t.gradW[int(i)*H:(int(i)+1)*H], pk, -1)
+			t.gradB[i]--
+		}
+		for j := range H {
+			t.gradC[j] += p0[j] - pk[j]
+		}
+	}
+	t.started = true
+	scale := 1 / float64(B)
+	for i, g := range t.gradW {
+		t.incW[i] = mu*t.incW[i] + eps*(g*scale-lambda*m.W[i])
+		m.W[i] += t.incW[i]
+	}
+	for i, g := range t.gradB {
+		t.incB[i] = mu*t.incB[i] + eps*g*scale
+		m.B[i] += t.incB[i]
+	}
+	for j, g := range t.gradC {
+		t.incC[j] = mu*t.incC[j] + eps*g*scale
+		m.C[j] += t.incC[j]
+	}
+	t.transpose()
+}
