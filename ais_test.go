@@ -74,3 +74,25 @@ func TestAISAgainstExact(t *testing.T) {
 		t.Errorf("RAISE %.4f, exact %.4f, forward AIS %.4f: not bracketed", raise, exactLL, fwdLL)
 	}
 }
+
+// TestAISSchedule checks Salakhutdinov & Murray's schedule: 14,501
+// inverse temperatures rising from 0 to 1, in steps of 1e-3 to 0.5, 1e-4
+// to 0.9 and 1e-5 to 1.
+func TestAISSchedule(t *testing.T) {
+	b := aisSchedule(0)
+	if len(b) != 14501 || b[0] != 0 || b[len(b)-1] != 1 {
+		t.Fatalf("%d betas from %v to %v, want 14,501 from 0 to 1", len(b), b[0], b[len(b)-1])
+	}
+	for k := 1; k < len(b); k++ {
+		step := 1e-3
+		switch {
+		case b[k-1] >= 0.9-1e-12:
+			step = 1e-5
+		case b[k-1] >= 0.5-1e-12:
+			step = 1e-4
+		}
+		if math.Abs(b[k]-b[k-1]-step) > 1e-12 {
+			t.Fatalf("β_%d − β_%d = %v, want %v", k, k-1, b[k]-b[k-1], step)
+		}
+	}
+}
