@@ -65,14 +65,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"syscall"
-	"unicode"
-)
-
-// Exit statuses, as the package comment documents.
-const (
-	exitFail      = 1
-	exitUsage     = 2
-	exitInterrupt = 130
 )
 
 // main parses the command line, runs what it asks for, and exits with the
@@ -106,70 +98,6 @@ func main() {
 		fmt.Fprintln(os.Stderr, "helmholtz: interrupted: wrote the results of what was done, marked \"interrupted\": true")
 		os.Exit(exitInterrupt)
 	}
-}
-
-// command is what the command line asks for, its flags checked.
-type command struct {
-	exp       experiment // the experiment a run trains
-	seed      uint64
-	seeds     []uint64 // -seeds, or nil for one seed
-	out       string
-	quiet     bool
-	fps       int
-	from      string // -from: redraw this saved run instead
-	summarize string // -summarize: summarise the seed folders here instead
-	compare   string // -compare: compare the methods here instead
-}
-
-// run does what cmd asks for. It reports whether a stop came first.
-func (cmd *command) run(stop *atomic.Bool) (bool, error) {
-	switch {
-	case cmd.compare != "":
-		return false, compare(cmd.compare)
-	case cmd.summarize != "":
-		return false, summarizeFolders(cmd.summarize)
-	case cmd.from != "":
-		return redraw(cmd.from, cmd.out, cmd.fps, cmd.quiet, stop)
-	case cmd.seeds != nil:
-		return runSeeds(cmd.exp, cmd.seeds, cmd.out, cmd.quiet, stop)
-	}
-	return runOne(cmd.exp, cmd.seed, cmd.out, cmd.quiet, stop)
-}
-
-// fail prints err as one line and exits with the status its kind documents.
-// Control characters that reach the message from a name the user gave (a
-// folder called "a\nb") are escaped, so the message stays one line.
-func fail(err error) {
-	fmt.Fprintf(os.Stderr, "helmholtz: %s\n", oneLine(err.Error()))
-	var u usageError
-	if errors.As(err, &u) {
-		os.Exit(exitUsage)
-	}
-	os.Exit(exitFail)
-}
-
-// oneLine returns s with every control character escaped as in a Go string.
-func oneLine(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			b.WriteString(strings.Trim(strconv.QuoteRune(r), "'"))
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-// usageError is bad usage: main prints it and exits with status 2.
-type usageError struct{ msg string }
-
-// Error returns the message.
-func (e usageError) Error() string { return e.msg }
-
-// badFlag returns a usage error naming the flag and what it allows.
-func badFlag(format string, args ...any) error {
-	return usageError{fmt.Sprintf(format, args...)}
 }
 
 // flagValues holds the value of every flag.

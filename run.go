@@ -273,3 +273,31 @@ func (p *progress) done() {
 		p.shown = false
 	}
 }
+
+// command is what the command line asks for, its flags checked.
+type command struct {
+	exp       experiment // the experiment a run trains
+	seed      uint64
+	seeds     []uint64 // -seeds, or nil for one seed
+	out       string
+	quiet     bool
+	fps       int
+	from      string // -from: redraw this saved run instead
+	summarize string // -summarize: summarise the seed folders here instead
+	compare   string // -compare: compare the methods here instead
+}
+
+// run does what cmd asks for. It reports whether a stop came first.
+func (cmd *command) run(stop *atomic.Bool) (bool, error) {
+	switch {
+	case cmd.compare != "":
+		return false, compare(cmd.compare)
+	case cmd.summarize != "":
+		return false, summarizeFolders(cmd.summarize)
+	case cmd.from != "":
+		return redraw(cmd.from, cmd.out, cmd.fps, cmd.quiet, stop)
+	case cmd.seeds != nil:
+		return runSeeds(cmd.exp, cmd.seeds, cmd.out, cmd.quiet, stop)
+	}
+	return runOne(cmd.exp, cmd.seed, cmd.out, cmd.quiet, stop)
+}
