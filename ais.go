@@ -159,11 +159,14 @@ func (an *annealing) reverse(ch *chain, v []float64, src *byteSource) float64 {
 }
 
 // logZEstimate is log Ẑ by forward AIS and its ±3σ interval: log(Ẑ ± 3 sd(w)/√M)
-// over the M runs, as Salakhutdinov & Murray report it (−Inf below when the
+// over the M runs, as Salakhutdinov & Murray report it (Low nil when the
 // interval reaches 0).
 type logZEstimate struct {
-	LogZ, Low, High float64
-	Runs, Betas     int
+	LogZ  float64  `json:"log_z"`
+	Low   *float64 `json:"low"`
+	High  float64  `json:"high"`
+	Runs  int      `json:"runs"`
+	Betas int      `json:"betas"`
 }
 
 // aisLogZ estimates log Z of m by runs forward AIS runs (aisWeights)
@@ -171,9 +174,10 @@ type logZEstimate struct {
 func aisLogZ(m *RBM, base, betas []float64, runs int, seed, stream uint64) logZEstimate {
 	an := newAnnealing(m, base, betas)
 	l, se := logMeanExp(an.weights(runs, seed, stream))
-	e := logZEstimate{LogZ: l, High: l + math.Log1p(3*se), Low: math.Inf(-1), Runs: runs, Betas: len(betas) - 1}
+	e := logZEstimate{LogZ: l, High: l + math.Log1p(3*se), Runs: runs, Betas: len(betas) - 1}
 	if 3*se < 1 {
-		e.Low = l + math.Log1p(-3*se)
+		low := l + math.Log1p(-3*se)
+		e.Low = &low
 	}
 	return e
 }

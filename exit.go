@@ -54,3 +54,23 @@ func (e usageError) Error() string { return e.msg }
 func badFlag(format string, args ...any) error {
 	return usageError{fmt.Sprintf(format, args...)}
 }
+
+// flagCheck is one check of a flag's value: bad when the value v is out of
+// range, which want describes.
+type flagCheck struct {
+	bad  bool
+	flag string
+	v    any
+	want string
+}
+
+// firstBadFlag returns a usage error naming the first check that fails, or
+// nil.
+func firstBadFlag(checks []flagCheck) error {
+	for _, c := range checks {
+		if c.bad {
+			return badFlag("-%s %v: must be %s", c.flag, c.v, c.want)
+		}
+	}
+	return nil
+}

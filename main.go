@@ -111,6 +111,7 @@ type flagValues struct {
 	decay                                     float64
 	mixtures, binarize                        string
 	perClass, sweeps, isSamples, fps          int
+	aisRuns, aisBetas, raiseImages            int
 	snapshotEvery                             int
 	pVertical, pBar, pOn, rbmRate, lr         float64
 	pcd, quiet, rwsSleep                      bool
@@ -154,10 +155,13 @@ func newFlagSet(v *flagValues) *flag.FlagSet {
 	fs.BoolVar(&v.rwsSleep, "rws-sleep", false, "-rule rws: q also learns in a sleep phase")
 	fs.StringVar(&v.binarize, "binarize", "fixed", "MNIST's training images: fixed, or dynamic (drawn every epoch)")
 	fs.StringVar(&v.mixtures, "mixtures", "", "the mixture baseline's component counts `K1,K2,…`")
-	fs.IntVar(&v.hidden, "hidden", 8, "hidden units")
+	fs.IntVar(&v.hidden, "hidden", 8, "hidden units (-task mnist: 500)")
 	fs.IntVar(&v.cd, "cd", 1, "Gibbs steps per update of contrastive divergence")
 	fs.BoolVar(&v.pcd, "pcd", false, "persistent contrastive divergence")
-	fs.Float64Var(&v.rbmRate, "rbm-rate", defaultRBMRate, "rate of every weight and bias")
+	fs.Float64Var(&v.rbmRate, "rbm-rate", defaultRBMRate, "rate of every weight and bias (-task mnist: 0.05)")
+	fs.IntVar(&v.aisRuns, "ais-runs", 100, "-task mnist -model rbm: AIS runs for log Z")
+	fs.IntVar(&v.aisBetas, "ais-betas", 0, "-task mnist -model rbm: AIS inverse temperatures (0: the published 14,500)")
+	fs.IntVar(&v.raiseImages, "raise-images", 100, "-task mnist -model rbm: test images scored by reverse AIS")
 	fs.Float64Var(&v.lr, "lr", 0, "step size of both phases (sets -lr-gen and -lr-rec)")
 	fs.StringVar(&v.initVisible, "init-bias-visible", biasText(v.rc), "initial generative visible biases: a number, or marginal")
 	recipeFlags(fs, &v.rc)
@@ -257,6 +261,12 @@ func (v *flagValues) command(set map[string]bool) (*command, error) {
 	switch {
 	case v.compare != "" || v.summarize != "":
 		return cmd, nil
+	case v.task == "mnist" && v.model == "rbm":
+		s, err := v.rbmMNIST(set)
+		cmd.exp = func(seed uint64, stop func() bool, p *progress) (*outputs, error) {
+			return rbmMNISTExperiment(*s, seed, stop, p)
+		}
+		return cmd, err
 	case v.task == "mnist":
 		s, err := v.mnist(set)
 		cmd.exp = func(seed uint64, stop func() bool, p *progress) (*outputs, error) {
@@ -420,6 +430,11 @@ func (v *flagValues) digits(set map[string]bool) (*digitSettings, error) {
 // the first flag that is wrong: the defaults of defaultMNIST, and -batch,
 // -lr, -is-samples and -layers where given.
 func (v *flagValues) mnist(set map[string]bool) (*mnistSettings, error) {
+	for _, f := range []string{"hidden", "cd", "pcd", "rbm-rate", "ais-runs", "ais-betas", "raise-images"} {
+		if set[f] {
+			return nil, badFlag("-%s: only with -model rbm; -task mnist trains a sigmoid belief net unless -model rbm", f)
+		}
+	}
 	s := defaultMNIST()
 	s.Dir, s.Epochs, s.Patience, s.Drops, s.Decay = v.data, v.epochs, v.patience, v.drops, v.decay
 	s.ValImages, s.TestImages, s.Binarize, s.RWSSleep = v.valImages, v.tests, v.binarize, v.rwsSleep
@@ -440,6 +455,40 @@ func (v *flagValues) mnist(set map[string]bool) (*mnistSettings, error) {
 		s.Mixtures = append(s.Mixtures, K)
 	}
 	return &s, v.ownExperiment("mnist", set, &s.Rate, &s.ISSamples, &s.Layers, s.check)
+}
+
+// rbmMNIST returns the settings of an RBM on MNIST, or a usage error naming
+// the first flag that is wrong or does not apply: the defaults of
+// defaultRBMMNIST, and the flags given over them.
+func (v *flagValues) rbmMNIST(set map[string]bool) (*rbmMNISTSettings, error) {
+	for _, f := range []string{"seeds", "from", "layers", "lr", "lr-rec", "rule", "k", "rws-sleep", "is-samples",
+		"mixtures", "binarize", "drops", "decay"} {
+		if set[f] {
+			return nil, badFlag("-%s: not for -task mnist -model rbm (see helmholtz help rbm)", f)
+		}
+	}
+	s := defaultRBMMNIST()
+	s.Dir, s.Epochs, s.Patience, s.TestImages, s.PCD = v.data, v.epochs, v.patience, v.tests, v.pcd
+	s.AISRuns, s.AISBetas, s.RaiseImages = v.aisRuns, v.aisBetas, min(v.raiseImages, v.tests)
+	if set["raise-images"] {
+		s.RaiseImages = v.raiseImages
+	}
+	if set["hidden"] {
+		s.Hidden = v.hidden
+	}
+	if set["cd"] {
+		s.CD = v.cd
+	}
+	if set["rbm-rate"] {
+		s.Rate = v.rbmRate
+	}
+	if set["batch"] {
+		s.Batch = v.rc.Batch
+	}
+	if set["validation-images"] {
+		s.ValImages = v.valImages
+	}
+	return &s, s.check()
 }
 
 // ownExperiment sets the flags that an experiment of its own, as -task

@@ -133,6 +133,12 @@ func TestBadUsage(t *testing.T) {
 		{[]string{"-task", "mnist", "-data", "d", "-rule", "cd"}, "-rule"},
 		{[]string{"-task", "mnist", "-data", "d", "-binarize", "sometimes"}, "-binarize"},
 		{[]string{"-task", "mnist", "-data", "d", "-drops", "11"}, "-drops"},
+		{[]string{"-task", "mnist", "-data", "d", "-hidden", "500"}, "-hidden"},
+		{[]string{"-task", "mnist", "-data", "d", "-model", "rbm", "-layers", "784,200"}, "-layers"},
+		{[]string{"-task", "mnist", "-data", "d", "-model", "rbm", "-cd", "0"}, "-cd"},
+		{[]string{"-task", "mnist", "-data", "d", "-model", "rbm", "-ais-runs", "1"}, "-ais-runs"},
+		{[]string{"-task", "mnist", "-data", "d", "-model", "rbm", "-test-images", "50", "-raise-images", "60"}, "-raise-images"},
+		{[]string{"-task", "mnist", "-model", "rbm"}, "-data"},
 		{[]string{"-components", "0"}, "-components"},
 	} {
 		dir := t.TempDir()

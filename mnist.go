@@ -62,12 +62,7 @@ func (s *mnistSettings) check() error {
 	if s.Dir == "" {
 		return badFlag("-task mnist needs -data DIR, a folder of binarized or grey MNIST (docs/mnist.md says where to get it)")
 	}
-	for _, c := range []struct {
-		bad  bool
-		flag string
-		v    any
-		want string
-	}{
+	return firstBadFlag([]flagCheck{
 		{s.Batch < 1 || s.Batch > 1000, "batch", s.Batch, "between 1 and 1000"},
 		{!positive(s.Rate) || s.Rate > 10, "lr", s.Rate, "a number > 0 and at most 10"},
 		{s.RecRate < 0 || s.RecRate > 10 || math.IsNaN(s.RecRate), "lr-rec", s.RecRate, "a number ≥ 0 and at most 10"},
@@ -81,12 +76,7 @@ func (s *mnistSettings) check() error {
 		{s.Rule != "ws" && s.Rule != "rws" && s.Rule != "reinforce", "rule", s.Rule, "ws, rws or reinforce"},
 		{s.K < 1 || s.K > 1000, "k", s.K, "between 1 and 1000"},
 		{s.Binarize != "fixed" && s.Binarize != "dynamic", "binarize", s.Binarize, "fixed or dynamic"},
-	} {
-		if c.bad {
-			return badFlag("-%s %v: must be %s", c.flag, c.v, c.want)
-		}
-	}
-	return nil
+	})
 }
 
 // mnistResults is results.json of an MNIST run: nats per image, lower
@@ -253,16 +243,7 @@ func trainMNIST(s mnistSettings, d *mnistData, seed uint64, res *mnistResults, s
 			binarizeInto(d.Train, d.Grey, rand.New(rand.NewPCG(seed, dynamicStream+uint64(epoch))))
 		}
 		shuffle.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
-		for b := 0; b+s.Batch <= len(order); b += s.Batch {
-			if stop() {
-				res.Interrupted = true
-				return best, traj
-			}
-			for k, i := range order[b : b+s.Batch] {
-				for j, x := range d.Train[i*784 : (i+1)*784] {
-					images[k*784+j] = float64(x)
-				}
-			}
+		if !eachMinibatch(d.Train, order, images, stop, func(b int) {
 			switch s.Rule {
 			case "rws":
 				reweightedStep(m, images, src, rws, s.RWSSleep)
@@ -272,8 +253,11 @@ func trainMNIST(s mnistSettings, d *mnistData, seed uint64, res *mnistResults, s
 				m.Step(images, src)
 			}
 			if b%(100*s.Batch) == 0 {
-				p.line(mnistProgress(epoch, s.Epochs, b, time.Since(start), bestBound))
+				p.line(mnistProgress(epoch, s.Epochs, b, time.Since(start), "validation bound", bestBound))
 			}
+		}) {
+			res.Interrupted = true
+			return best, traj
 		}
 		val := estimate(net, d.Valid[:s.ValImages*784], s.BoundK, s.BoundK, seed, validStream)
 		bound := -mean(val.bound)
@@ -288,6 +272,26 @@ func trainMNIST(s mnistSettings, d *mnistData, seed uint64, res *mnistResults, s
 		rate *= s.Decay
 	}
 	return best, traj
+}
+
+// eachMinibatch runs one epoch: for each minibatch of B images in the
+// order of order, their pixels (B, 784) copied from train into images, then
+// step(b), b the minibatch's first place in order. It reports false if
+// stop() came first.
+func eachMinibatch(train []byte, order []int, images []float64, stop func() bool, step func(b int)) bool {
+	B := len(images) / 784
+	for b := 0; b+B <= len(order); b += B {
+		if stop() {
+			return false
+		}
+		for k, i := range order[b : b+B] {
+			for j, x := range train[i*784 : (i+1)*784] {
+				images[k*784+j] = float64(x)
+			}
+		}
+		step(b)
+	}
+	return true
 }
 
 // reweightedStep is one step of reweighted wake-sleep on the minibatch
@@ -346,13 +350,13 @@ func mnistNet(s mnistSettings, d *mnistData, r *rand.Rand) *Net {
 }
 
 // mnistProgress is the progress line of training.
-func mnistProgress(epoch, epochs, done int, elapsed time.Duration, best float64) string {
+func mnistProgress(epoch, epochs, done int, elapsed time.Duration, what string, best float64) string {
 	seen := float64((epoch-1)*mnistTrain + done)
 	perSec := seen / elapsed.Seconds()
 	left := (float64(epochs*mnistTrain) - seen) / perSec
 	s := fmt.Sprintf("mnist: epoch %d/%d  %s images/s  at most %.0f s left", epoch, epochs, samplesLabel(math.Round(perSec)), left)
 	if !math.IsInf(best, 1) {
-		s += fmt.Sprintf("  validation bound %.2f", best)
+		s += fmt.Sprintf("  %s %.2f", what, best)
 	}
 	return s
 }
@@ -437,13 +441,11 @@ func mnistOutputs(net *Net, traj []mnistEpoch, res *mnistResults, valid []byte) 
 	if err != nil {
 		return nil, err
 	}
-	var csv bytes.Buffer
-	csv.WriteString("epoch,rate,validation_bound_nats,elapsed_seconds\n")
-	for _, t := range traj {
-		fmt.Fprintf(&csv, "%d,%g,%.6f,%.3f\n", t.Epoch, t.Rate, t.ValBound, t.Seconds)
-	}
+	csv, table := epochTable(traj, "validation_bound_nats")
 	figs, err := drawFigures([]figure{
-		pngFigure(curvesFile, func() image.Image { return drawMNISTCurve(traj) }),
+		pngFigure(curvesFile, func() image.Image {
+			return drawMNISTCurve(traj, "Validation bound after every epoch", "minus the bound, nats")
+		}),
 		pngFigure(samplesFile, func() image.Image {
 			return drawDigitGrid(Fantasies(net, 64, rand.New(rand.NewPCG(fantasySeed, 0))), "64 fantasies of the kept net")
 		}),
@@ -457,12 +459,22 @@ func mnistOutputs(net *Net, traj []mnistEpoch, res *mnistResults, valid []byte) 
 	page := &reportPage{Title: fmt.Sprintf("helmholtz: MNIST, %s, seed %d", joinInts(res.Settings.Layers, "-"), res.Seed),
 		Lead: fmt.Sprintf("A sigmoid belief net %s trained by %s on binarized MNIST: test NLL %.2f nats by importance sampling, bound %.2f.",
 			joinInts(res.Settings.Layers, "-"), res.Settings.ruleName(), res.TestNLL, res.TestBound),
-		Rows: rows, Columns: []string{"epoch", "rate", "validation bound (nats)", "seconds"}, Settings: settingsText(res.Settings)}
-	for _, t := range traj {
-		page.Trajectory = append(page.Trajectory, []string{fmt.Sprint(t.Epoch), fmt.Sprint(t.Rate), fmt.Sprintf("%.2f", t.ValBound), fmt.Sprintf("%.1f", t.Seconds)})
-	}
-	files := append([]file{{name: trajectoryFile, data: csv.Bytes()}, model}, figs...)
+		Rows: rows, Columns: []string{"epoch", "rate", "validation bound (nats)", "seconds"}, Trajectory: table, Settings: settingsText(res.Settings)}
+	files := append([]file{{name: trajectoryFile, data: csv}, model}, figs...)
 	return &outputs{files: files, report: page, results: res, table: markdown(rows), interrupted: res.Interrupted}, nil
+}
+
+// epochTable returns trajectory.csv of an MNIST run, its third column, the
+// validation score, named score, and the report's rows of the same.
+func epochTable(traj []mnistEpoch, score string) ([]byte, [][]string) {
+	var csv bytes.Buffer
+	fmt.Fprintf(&csv, "epoch,rate,%s,elapsed_seconds\n", score)
+	var rows [][]string
+	for _, t := range traj {
+		fmt.Fprintf(&csv, "%d,%g,%.6f,%.3f\n", t.Epoch, t.Rate, t.ValBound, t.Seconds)
+		rows = append(rows, []string{fmt.Sprint(t.Epoch), fmt.Sprint(t.Rate), fmt.Sprintf("%.2f", t.ValBound), fmt.Sprintf("%.1f", t.Seconds)})
+	}
+	return csv.Bytes(), rows
 }
 
 // ruleName names the learning rule of s.

@@ -15,8 +15,9 @@ import (
 // reconstructionsFile holds validation images above their reconstructions.
 const reconstructionsFile = "reconstructions.png"
 
-// drawMNISTCurve draws the validation bound after every epoch.
-func drawMNISTCurve(traj []mnistEpoch) image.Image {
+// drawMNISTCurve draws the validation score after every epoch, with the
+// title and the y axis's label.
+func drawMNISTCurve(traj []mnistEpoch, title, label string) image.Image {
 	c := newCanvas(640, 400)
 	var xs, ys []float64
 	for _, t := range traj {
@@ -27,7 +28,7 @@ func drawMNISTCurve(traj []mnistEpoch) image.Image {
 		lo, hi = niceRange(slices.Min(ys), slices.Max(ys), 5)
 	}
 	a := plotArea{x0: 90, y0: 60, w: 500, h: 260, xmin: 0, xmax: float64(max(len(xs), 1)), ymin: lo, ymax: hi}
-	c.axes(a, "Validation bound after every epoch", "epoch", "minus the bound, nats", func(x float64) string { return trimFloat(x) })
+	c.axes(a, title, "epoch", label, func(x float64) string { return trimFloat(x) })
 	c.curve(a, xs, ys, 2, klInk)
 	return c.paletted()
 }

@@ -311,12 +311,17 @@ type rbmFile struct {
 	C       Tensor `json:"hidden_bias"`  // (hidden,)
 }
 
+// modelFile returns rbm.json of m.
+func (m *RBM) modelFile() (file, error) {
+	return jsonFile(rbmModelFile, &rbmFile{Format: "helmholtz-rbm", Version: 1, Visible: m.V, Hidden: m.H,
+		W: Tensor{[]int{m.V, m.H}, m.W}, B: Tensor{[]int{m.V}, m.B}, C: Tensor{[]int{m.H}, m.C}})
+}
+
 // rbmOutputs returns the files of a trained RBM: the trajectory, rbm.json,
 // the training curves and fantasies drawn by Gibbs sampling, and the report.
 func rbmOutputs(res *Results, run *rbmRun) (*outputs, error) {
 	m := run.Model
-	model, err := jsonFile(rbmModelFile, &rbmFile{Format: "helmholtz-rbm", Version: 1, Visible: m.V, Hidden: m.H,
-		W: Tensor{[]int{m.V, m.H}, m.W}, B: Tensor{[]int{m.V}, m.B}, C: Tensor{[]int{m.H}, m.C}})
+	model, err := m.modelFile()
 	if err != nil {
 		return nil, err
 	}

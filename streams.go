@@ -15,10 +15,13 @@ const (
 	directionStream = 1<<32 + 2 // the shifter's direction accuracy
 
 	// The MNIST benchmark (stream 0 trains the net).
-	shuffleStream = 1 << 32 // the order of the training images in each epoch
-	validStream   = 1 << 40 // + image: the validation bound's samples
-	testStream    = 2 << 40 // + image: the test set's importance samples
-	dynamicStream = 3 << 40 // + epoch: the training images of -binarize dynamic
+	shuffleStream  = 1 << 32 // the order of the training images in each epoch
+	validStream    = 1 << 40 // + image: the validation bound's samples
+	testStream     = 2 << 40 // + image: the test set's importance samples
+	dynamicStream  = 3 << 40 // + epoch: the training images of -binarize dynamic
+	aisStream      = 4 << 40 // + run: the RBM's forward AIS runs for the test
+	rbmValidStream = 5 << 40 // + epoch<<20 + run: the AIS runs of the RBM's validation score
+	raiseStream    = 6 << 40 // + image: the RBM's reverse AIS runs
 
 	// The digits experiment, a program of its own.
 	describeStream = 1 << 32 // + machine: the code lengths of the evaluation images

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+// TestRBMMNISTRun runs a small RBM on the fixed binarization from the
+// command line and checks its results: the data's published hashes, every
+// file written, an RBM better than the base rates, and the estimators in
+// their order on the same images (reverse AIS, a lower bound on log p,
+// gives the larger NLL).
+func TestRBMMNISTRun(t *testing.T) {
+	data := sharedMNISTDir(t)
+	dir := t.TempDir()
+	code, _, stderr := run(t, dir, "-task", "mnist", "-model", "rbm", "-data", data, "-hidden", "50", "-epochs", "2",
+		"-validation-images", "200", "-test-images", "300", "-ais-betas", "300", "-ais-runs", "16", "-raise-images", "20",
+		"-quiet", "-out", "o")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "o", resultsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r rbmMNISTResults
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Hashes["test"] != "491785121c5ff9ffb073809cd7c755a241b9e04052f1cf2ec7c9608a9346e097" {
+		t.Errorf("test sha256 %s", r.Hashes["test"])
+	}
+	for _, f := range []string{trajectoryFile, rbmModelFile, curvesFile, samplesFile, fieldsFile, reconstructionsFile, denoisingFile, reportFile, resultsFile} {
+		if !slices.Contains(r.Files, f) {
+			t.Errorf("%s not among the files written: %v", f, r.Files)
+		}
+	}
+	if r.EpochsRun != 2 || r.LogZ.Betas != 300 || r.LogZ.Runs != 16 {
+		t.Errorf("%d epochs, AIS of %d betas and %d runs; want 2, 300, 16", r.EpochsRun, r.LogZ.Betas, r.LogZ.Runs)
+	}
+	if !(r.TestNLL < r.BaseRate) || !(r.RaiseNLL > r.AISOnRaise) {
+		t.Errorf("test NLL %.2f (base rates %.2f); on the first 20 images, reverse AIS %.2f, forward %.2f", r.TestNLL, r.BaseRate, r.RaiseNLL, r.AISOnRaise)
+	}
+}
