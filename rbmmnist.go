@@ -42,7 +42,7 @@ type rbmMNISTSettings struct {
 	ValRuns     int     `json:"validation_runs"`   // and runs
 	AISBetas    int     `json:"ais_betas"`         // the test's AIS: 0 for Salakhutdinov & Murray's 14,500, else evenly spaced
 	AISRuns     int     `json:"ais_runs"`          // and runs
-	RaiseImages int     `json:"raise_images"`      // test images scored by reverse AIS, one run each
+	RaiseImages int     `json:"raise_images"`      // test images scored by reverse AIS, one run each, spread evenly over the test images
 	TestImages  int     `json:"test_images"`       // test images scored by forward AIS
 }
 
@@ -96,7 +96,7 @@ type rbmMNISTResults struct {
 	TestNLLErr  float64           `json:"test_nll_stderr_nats"`
 	TestNLLLow  *float64          `json:"test_nll_low_nats"`     // with log Z at the low end of its ±3σ interval; null if that reaches −∞
 	TestNLLHigh float64           `json:"test_nll_high_nats"`    // with log Z at its high end
-	RaiseNLL    float64           `json:"raise_nll_nats"`        // −mean RAISE log p̂ over the first raise_images test images
+	RaiseNLL    float64           `json:"raise_nll_nats"`        // −mean RAISE log p̂ over the raise_images test images
 	RaiseNLLErr float64           `json:"raise_nll_stderr_nats"` // its standard error over those images
 	AISOnRaise  float64           `json:"ais_nll_on_raise_images_nats"`
 	BaseRate    float64           `json:"base_rate_nll_nats"`
@@ -207,9 +207,9 @@ func perImageNLL(m *RBM, images []float64, logZ float64) []float64 {
 }
 
 // evaluateRBMMNIST sets the test numbers of res: log Z by forward AIS, the
-// test NLL with it (and with the ends of its ±3σ interval), RAISE on the
-// first s.RaiseImages test images beside forward AIS on the same ones, and
-// the base rates'.
+// test NLL with it (and with the ends of its ±3σ interval), RAISE on
+// s.RaiseImages test images spread evenly over them (image k·T/n of T)
+// beside forward AIS on the same ones, and the base rates'.
 func evaluateRBMMNIST(m *RBM, base []float64, d *mnistData, s rbmMNISTSettings, seed uint64, res *rbmMNISTResults, p *progress) {
 	betas := aisSchedule(s.AISBetas)
 	p.line(fmt.Sprintf("mnist: log Z by AIS, %d runs through %d inverse temperatures", s.AISRuns, len(betas)-1))
@@ -225,11 +225,16 @@ func evaluateRBMMNIST(m *RBM, base []float64, d *mnistData, s rbmMNISTSettings, 
 	}
 	if n := s.RaiseImages; n > 0 {
 		p.line(fmt.Sprintf("mnist: reverse AIS on %d test images, %d inverse temperatures each", n, len(betas)-1))
-		lp := raiseLogP(m, base, betas, test[:n*784], 1, seed, raiseStream)
+		subset, ais := make([]float64, 0, n*784), make([]float64, n)
+		for k := range n { // evenly spread over the test images
+			i := k * s.TestImages / n
+			subset, ais[k] = append(subset, test[i*784:(i+1)*784]...), nll[i]
+		}
+		lp := raiseLogP(m, base, betas, subset, 1, seed, raiseStream)
 		for i := range lp {
 			lp[i] = -lp[i]
 		}
-		res.RaiseNLL, res.AISOnRaise = mean(lp), mean(nll[:n])
+		res.RaiseNLL, res.AISOnRaise = mean(lp), mean(ais)
 		res.RaiseNLLErr = stdErr(lp, res.RaiseNLL)
 	}
 	res.BaseRate = baseRateBits(d.rates(), test) * math.Ln2
@@ -288,7 +293,7 @@ func (r *rbmMNISTResults) rows() [][2]string {
 	t.add(fmt.Sprintf("log Z (AIS, %d runs, %d betas)", r.LogZ.Runs, r.LogZ.Betas), fmt.Sprintf("%.2f, ±3σ [%s, %.2f]", r.LogZ.LogZ, orUnbounded(r.LogZ.Low), r.LogZ.High))
 	t.add(fmt.Sprintf("Test NLL (AIS, %d images)", s.TestImages), fmt.Sprintf("%.2f ± %.2f nats (log Z's ±3σ: %s to %.2f)", r.TestNLL, r.TestNLLErr, orUnbounded(r.TestNLLLow), r.TestNLLHigh))
 	if s.RaiseImages > 0 {
-		t.add(fmt.Sprintf("Test NLL, first %d images", s.RaiseImages), fmt.Sprintf("AIS %.2f, reverse AIS %.2f ± %.2f nats", r.AISOnRaise, r.RaiseNLL, r.RaiseNLLErr))
+		t.add(fmt.Sprintf("Test NLL, %d images spread evenly", s.RaiseImages), fmt.Sprintf("AIS %.2f, reverse AIS %.2f ± %.2f nats", r.AISOnRaise, r.RaiseNLL, r.RaiseNLLErr))
 	}
 	t.add("Base rates", fmt.Sprintf("%.2f nats", r.BaseRate))
 	if s.Hidden == 500 && !s.PCD {

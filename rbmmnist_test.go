@@ -42,6 +42,6 @@ func TestRBMMNISTRun(t *testing.T) {
 		t.Errorf("%d epochs, AIS of %d betas and %d runs; want 2, 300, 16", r.EpochsRun, r.LogZ.Betas, r.LogZ.Runs)
 	}
 	if !(r.TestNLL < r.BaseRate) || !(r.RaiseNLL > r.AISOnRaise) {
-		t.Errorf("test NLL %.2f (base rates %.2f); on the first 20 images, reverse AIS %.2f, forward %.2f", r.TestNLL, r.BaseRate, r.RaiseNLL, r.AISOnRaise)
+		t.Errorf("test NLL %.2f (base rates %.2f); on 20 images, reverse AIS %.2f, forward %.2f", r.TestNLL, r.BaseRate, r.RaiseNLL, r.AISOnRaise)
 	}
 }

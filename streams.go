@@ -21,7 +21,7 @@ const (
 	dynamicStream  = 3 << 40 // + epoch: the training images of -binarize dynamic
 	aisStream      = 4 << 40 // + run: the RBM's forward AIS runs for the test
 	rbmValidStream = 5 << 40 // + epoch<<20 + run: the AIS runs of the RBM's validation score
-	raiseStream    = 6 << 40 // + image: the RBM's reverse AIS runs
+	raiseStream    = 6 << 40 // + place in the subset: the RBM's reverse AIS runs
 
 	// The digits experiment, a program of its own.
 	describeStream = 1 << 32 // + machine: the code lengths of the evaluation images
