@@ -136,6 +136,7 @@ func TestBadUsage(t *testing.T) {
 		{[]string{"-task", "mnist", "-data", "d", "-hidden", "500"}, "-hidden"},
 		{[]string{"-task", "mnist", "-data", "d", "-model", "rbm", "-layers", "784,200"}, "-layers"},
 		{[]string{"-task", "mnist", "-data", "d", "-model", "rbm", "-cd", "0"}, "-cd"},
+		{[]string{"-task", "mnist", "-data", "d", "-model", "rbm", "-momentum", "1"}, "-momentum"},
 		{[]string{"-task", "mnist", "-data", "d", "-model", "rbm", "-ais-runs", "1"}, "-ais-runs"},
 		{[]string{"-task", "mnist", "-data", "d", "-model", "rbm", "-test-images", "50", "-raise-images", "60"}, "-raise-images"},
 		{[]string{"-task", "mnist", "-model", "rbm"}, "-data"},

@@ -69,6 +69,7 @@ func (s *rbmMNISTSettings) check() error {
 		{s.CD < 1 || s.CD > 1000, "cd", s.CD, "between 1 and 1000"},
 		{s.Batch < 1 || s.Batch > 1000, "batch", s.Batch, "between 1 and 1000"},
 		{!positive(s.Rate) || s.Rate > 10, "rbm-rate", s.Rate, "a number > 0 and at most 10"},
+		{!(s.Momentum >= 0 && s.Momentum < 1), "momentum", s.Momentum, "at least 0 and below 1"},
 		{s.Epochs < 1 || s.Epochs > 100000, "epochs", s.Epochs, "between 1 and 100000"},
 		{s.Patience < 1, "patience", s.Patience, "at least 1"},
 		{s.ValImages < 1 || s.ValImages > mnistHeldOut, "validation-images", s.ValImages, "between 1 and 10000"},
