@@ -19,7 +19,9 @@ import (
 //
 // where a are the base model's visible biases (fitted to the training
 // pixels); f_0 is the base model times 2^H, so Z_0 = 2^H Π_i (1 + e^{a_i}),
-// and f_1 is the RBM's e^{−F(v)}.
+// and f_1 is the RBM's e^{−F(v)}. With Gaussian hidden units each factor
+// 1 + e^{βx} is √(2π) e^{(βx)²/2} instead (the energy times β, the hidden
+// units' variance kept at 1).
 //
 // Forward AIS draws v_0 from the base model, and for k = 1…K multiplies the
 // weight by f_k(v_{k−1})/f_{k−1}(v_{k−1}) and moves v by one Gibbs sweep that
@@ -65,14 +67,14 @@ type annealing struct {
 	base  []float64 // (V,) the base model's visible biases a
 	wt    []float64 // (H, V) Wᵀ, so that W h is a sum of rows of on units
 	betas []float64 // (K+1,) 0 = β_0 < … < β_K = 1
-	logZ0 float64   // log Z_0 = H log 2 + Σ_i softplus(a_i)
+	logZ0 float64   // log Z_0 = H log g(0) + Σ_i softplus(a_i): H log 2, or H log √(2π) for Gaussian hidden units
 }
 
 // newAnnealing returns the path from the base model with visible biases
 // base to m, through betas.
 func newAnnealing(m *RBM, base, betas []float64) *annealing {
 	an := &annealing{m: m, base: base, wt: make([]float64, m.H*m.V), betas: betas,
-		logZ0: float64(m.H) * math.Ln2}
+		logZ0: float64(m.H) * m.logG(0)}
 	for i := range m.V {
 		for j := range m.H {
 			an.wt[j*m.V+i] = m.W[i*m.H+j]
@@ -109,20 +111,27 @@ func (an *annealing) logF(ch *chain, beta float64) float64 {
 		s += (1-beta)*an.base[i] + beta*an.m.B[i]
 	}
 	for _, x := range ch.c {
-		s += softplus(beta * x)
+		s += an.m.logG(beta * x)
 	}
 	return s
 }
 
 // sweep moves the chain's v by one Gibbs sweep at β, which leaves p_β(v)
-// invariant: h_j ~ σ(β (c_j + v·W[:,j])), then v_i ~ σ((1−β) a_i + β (b_i +
-// W[i,:]·h)).
+// invariant: h_j ~ σ(β (c_j + v·W[:,j])) (Gaussian hidden units: h_j ~
+// N(β (c_j + v·W[:,j]), 1)), then v_i ~ σ((1−β) a_i + β (b_i + W[i,:]·h)).
 func (an *annealing) sweep(ch *chain, beta float64, src *byteSource) {
-	for j, x := range ch.c {
-		ch.h.a[j] = beta * x
+	if an.m.Gaussian {
+		clear(ch.v.a)
+		for j, x := range ch.c {
+			addScaled(ch.v.a, an.wt[j*an.m.V:(j+1)*an.m.V], beta*x+src.r.NormFloat64())
+		}
+	} else {
+		for j, x := range ch.c {
+			ch.h.a[j] = beta * x
+		}
+		ch.h.sample(src)
+		sumRows(ch.v.a, ch.zero, an.wt, an.m.V, ch.h.on)
 	}
-	ch.h.sample(src)
-	sumRows(ch.v.a, ch.zero, an.wt, an.m.V, ch.h.on)
 	for i, x := range ch.v.a {
 		ch.v.a[i] = (1-beta)*an.base[i] + beta*(an.m.B[i]+x)
 	}
@@ -214,8 +223,8 @@ func raiseLogP(m *RBM, base, betas []float64, images []float64, runs int, seed, 
 	return out
 }
 
-// exactLogZ returns log Z of m by summing the visible units out of every
-// hidden configuration, Z = Σ_h e^{c·h} Π_i (1 + e^{b_i + W[i,:]·h}), the
+// exactLogZ returns log Z of m (binary hidden units) by summing the visible
+// units out of every hidden configuration, Z = Σ_h e^{c·h} Π_i (1 + e^{b_i + W[i,:]·h}), the
 // configurations in Gray-code order so that each differs from the one
 // before in one unit and the visible inputs move by one row of Wᵀ: V
 // softplus a term, 2^H terms, the high bits split among the cores. For

@@ -100,3 +100,104 @@ func TestAISSchedule(t *testing.T) {
 		}
 	}
 }
+
+// TestGaussianFreeEnergy checks the free energy of an RBM with Gaussian
+// hidden units, −b·v − Σ_j ((c_j + v·W[:,j])²/2 + log √(2π)), against
+// e^{−E(v,h)} integrated over the hidden units on a grid, and AIS's ±3σ
+// interval against log Z summed over every visible configuration.
+func TestGaussianFreeEnergy(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	m := NewRBM(6, 2, 0.4, randomSlice(r, 6), r)
+	m.Gaussian = true
+	copy(m.C, randomSlice(r, 2))
+	for range 5 {
+		v := make([]float64, 6)
+		for i := range v {
+			v[i] = float64(r.IntN(2))
+		}
+		const lim, step = 10.0, 0.02
+		sum := 0.0
+		for h0 := -lim; h0 <= lim; h0 += step {
+			for h1 := -lim; h1 <= lim; h1 += step {
+				h := []float64{h0, h1}
+				e := 0.0 // −E(v, h)
+				for i := range v {
+					e += m.B[i] * v[i]
+					for j := range h {
+						e += v[i] * m.W[i*2+j] * h[j]
+					}
+				}
+				for j, x := range h {
+					e += m.C[j]*x - x*x/2
+				}
+				sum += math.Exp(e) * step * step
+			}
+		}
+		if got, want := m.FreeEnergy(v), -math.Log(sum); math.Abs(got-want) > 1e-6 {
+			t.Errorf("v %v: free energy %.9f, by integration %.9f", v, got, want)
+		}
+	}
+
+	m = NewRBM(10, 3, 0.3, randomSlice(r, 10), r)
+	m.Gaussian = true
+	terms := make([]float64, 1<<10)
+	for cfg := range terms {
+		v := make([]float64, 10)
+		for i := range v {
+			v[i] = float64(cfg >> i & 1)
+		}
+		terms[cfg] = -m.FreeEnergy(v)
+	}
+	exact := logSumExp(terms)
+	est := aisLogZ(m, make([]float64, 10), aisSchedule(1000), 100, 4, 0)
+	if est.Low == nil || !(*est.Low <= exact && exact <= est.High) {
+		t.Errorf("exact log Z %.4f outside AIS's interval (%v, %.4f), estimate %.4f", exact, est.Low, est.High, est.LogZ)
+	}
+}
+
+// TestSweepStationary runs the annealing's Gibbs sweep at β = 1 and 0.6 on
+// small RBMs, binary and Gaussian hidden units, and checks that the
+// visible states it visits are distributed as p_β(v) = f_β(v)/Z_β, summed
+// over every configuration: within 0.01 in total variation after 200,000
+// sweeps.
+func TestSweepStationary(t *testing.T) {
+	for _, c := range []struct {
+		gauss bool
+		beta  float64
+	}{{false, 1}, {false, 0.6}, {true, 1}, {true, 0.6}} {
+		r := rand.New(rand.NewPCG(21, 22))
+		m := NewRBM(4, 2, 1.5, randomSlice(r, 4), r)
+		copy(m.C, randomSlice(r, 2))
+		m.Gaussian = c.gauss
+		an := newAnnealing(m, randomSlice(r, 4), nil)
+		ch := an.newChain()
+		want := make([]float64, 16)
+		for cfg := range want {
+			v := make([]float64, 4)
+			for i := range v {
+				v[i] = float64(cfg >> i & 1)
+			}
+			an.setVisible(ch, v)
+			want[cfg] = an.logF(ch, c.beta)
+		}
+		lz := logSumExp(want)
+		src := newByteSource(r, 4)
+		const n = 200000
+		got := make([]float64, 16)
+		for range n {
+			an.sweep(ch, c.beta, src)
+			cfg := 0
+			for _, i := range ch.v.on {
+				cfg |= 1 << i
+			}
+			got[cfg] += 1.0 / n
+		}
+		tv := 0.0
+		for cfg := range got {
+			tv += math.Abs(got[cfg]-math.Exp(want[cfg]-lz)) / 2
+		}
+		if tv > 0.01 {
+			t.Errorf("%+v: total variation %.4f from p_β(v)", c, tv)
+		}
+	}
+}

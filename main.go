@@ -115,7 +115,7 @@ type flagValues struct {
 	momentum                                  float64
 	snapshotEvery                             int
 	pVertical, pBar, pOn, rbmRate, lr         float64
-	pcd, quiet, rwsSleep                      bool
+	pcd, quiet, rwsSleep, gaussian            bool
 	rc                                        Recipe // the learning flags, over the recipe -recipe names
 }
 
@@ -160,6 +160,7 @@ func newFlagSet(v *flagValues) *flag.FlagSet {
 	fs.IntVar(&v.cd, "cd", 1, "Gibbs steps per update of contrastive divergence")
 	fs.BoolVar(&v.pcd, "pcd", false, "persistent contrastive divergence")
 	fs.Float64Var(&v.rbmRate, "rbm-rate", defaultRBMRate, "rate of every weight and bias (-task mnist: 0.01)")
+	fs.BoolVar(&v.gaussian, "gaussian", false, "-task mnist -model rbm: Gaussian hidden units of unit variance")
 	fs.Float64Var(&v.momentum, "momentum", 0.5, "-task mnist -model rbm: momentum after the first 5 epochs (0.5 before)")
 	fs.IntVar(&v.aisRuns, "ais-runs", 100, "-task mnist -model rbm: AIS runs for log Z")
 	fs.IntVar(&v.aisBetas, "ais-betas", 0, "-task mnist -model rbm: AIS inverse temperatures (0: the published 14,500)")
@@ -432,7 +433,7 @@ func (v *flagValues) digits(set map[string]bool) (*digitSettings, error) {
 // the first flag that is wrong: the defaults of defaultMNIST, and -batch,
 // -lr, -is-samples and -layers where given.
 func (v *flagValues) mnist(set map[string]bool) (*mnistSettings, error) {
-	for _, f := range []string{"hidden", "cd", "pcd", "rbm-rate", "momentum", "ais-runs", "ais-betas", "raise-images"} {
+	for _, f := range []string{"hidden", "cd", "pcd", "rbm-rate", "gaussian", "momentum", "ais-runs", "ais-betas", "raise-images"} {
 		if set[f] {
 			return nil, badFlag("-%s: only with -model rbm; -task mnist trains a sigmoid belief net unless -model rbm", f)
 		}
@@ -472,7 +473,7 @@ func (v *flagValues) rbmMNIST(set map[string]bool) (*rbmMNISTSettings, error) {
 	s := defaultRBMMNIST()
 	s.Dir, s.Epochs, s.Patience, s.TestImages, s.PCD = v.data, v.epochs, v.patience, v.tests, v.pcd
 	s.AISRuns, s.AISBetas, s.RaiseImages = v.aisRuns, v.aisBetas, min(v.raiseImages, v.tests)
-	s.Momentum = v.momentum
+	s.Momentum, s.Gaussian = v.momentum, v.gaussian
 	if set["raise-images"] {
 		s.RaiseImages = v.raiseImages
 	}

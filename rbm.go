@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"image"
+	"math"
 	"math/rand/v2"
 	"time"
 )
@@ -18,6 +19,13 @@ type RBM struct {
 	W    []float64 // (V, H) row i: visible unit i's weights
 	B    []float64 // (V,) visible biases
 	C    []float64 // (H,) hidden biases
+
+	// Gaussian makes the hidden units real-valued with unit variance, the
+	// Paysage notebook's other model: E(v, h) = −b·v + Σ_j (h_j²/2 − c_j h_j)
+	// − vᵀWh, so that given v each h_j ~ N(c_j + v·W[:,j], 1) and given h
+	// the visible units are as before; the RBM's own methods (LogZ,
+	// Fantasies, training on the bars) are for binary hidden units only.
+	Gaussian bool
 }
 
 // NewRBM returns an RBM of V visible and H hidden units with weights drawn
@@ -151,17 +159,30 @@ func (m *RBM) LogZ() float64 {
 	return logSumExp(terms)
 }
 
-// FreeEnergy returns −log Σ_h e^{−E(v,h)} = −b·v − Σ_j softplus(c_j + Σ_i v_i
-// W[i,j]), so that log p(v) = −F(v) − log Z.
+// FreeEnergy returns −log Σ_h e^{−E(v,h)} = −b·v − Σ_j log g(c_j + Σ_i v_i
+// W[i,j]), so that log p(v) = −F(v) − log Z, where g(x) = 1 + eˣ for binary
+// hidden units and, integrating h out, √(2π) e^{x²/2} for Gaussian ones.
 func (m *RBM) FreeEnergy(v []float64) float64 {
 	a := make([]float64, m.H)
 	m.hiddenInput(a, v)
 	f := -dotOn(v, m.B)
 	for _, x := range a {
-		f -= softplus(x)
+		f -= m.logG(x)
 	}
 	return f
 }
+
+// logG returns log g(x): what a hidden unit with input x contributes to
+// −F(v), summed or integrated over its values.
+func (m *RBM) logG(x float64) float64 {
+	if m.Gaussian {
+		return x*x/2 + logSqrt2Pi
+	}
+	return softplus(x)
+}
+
+// logSqrt2Pi is log √(2π).
+var logSqrt2Pi = 0.5 * math.Log(2*math.Pi)
 
 // Evaluate returns the exact KL[p_data ‖ p_model] and NLL in bits, and the
 // mass outside the support, of the RBM against the distribution sup.
@@ -309,12 +330,18 @@ type rbmFile struct {
 	W       Tensor `json:"weights"`      // (visible, hidden)
 	B       Tensor `json:"visible_bias"` // (visible,)
 	C       Tensor `json:"hidden_bias"`  // (hidden,)
+
+	HiddenUnits string `json:"hidden_units,omitempty"` // "gaussian", or binary when absent
 }
 
 // modelFile returns rbm.json of m.
 func (m *RBM) modelFile() (file, error) {
-	return jsonFile(rbmModelFile, &rbmFile{Format: "helmholtz-rbm", Version: 1, Visible: m.V, Hidden: m.H,
-		W: Tensor{[]int{m.V, m.H}, m.W}, B: Tensor{[]int{m.V}, m.B}, C: Tensor{[]int{m.H}, m.C}})
+	f := &rbmFile{Format: "helmholtz-rbm", Version: 1, Visible: m.V, Hidden: m.H,
+		W: Tensor{[]int{m.V, m.H}, m.W}, B: Tensor{[]int{m.V}, m.B}, C: Tensor{[]int{m.H}, m.C}}
+	if m.Gaussian {
+		f.HiddenUnits = "gaussian"
+	}
+	return jsonFile(rbmModelFile, f)
 }
 
 // rbmOutputs returns the files of a trained RBM: the trajectory, rbm.json,

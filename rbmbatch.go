@@ -52,6 +52,36 @@ func newRBMBatch(m *RBM, B, k int, persistent bool) *rbmBatch {
 	return t
 }
 
+// mean sets p (H,) to the hidden units' means given their inputs a:
+// σ(a), or a itself for Gaussian units.
+func (t *rbmBatch) mean(p, a []float64) {
+	if t.m.Gaussian {
+		copy(p, a)
+		return
+	}
+	for j, x := range a {
+		p[j] = sigmoid(x)
+	}
+}
+
+// visibleInput draws the hidden states h from their inputs h.a and sets a
+// (V,) to the visible units' input b + W h: a sum of rows of Wᵀ for the
+// binary units that are on, or for Gaussian units h_j = h.a_j + N(0, 1),
+// the rows weighted by the states.
+func (t *rbmBatch) visibleInput(a []float64, h *units, src *byteSource) {
+	m := t.m
+	if !m.Gaussian {
+		h.sample(src)
+		sumRows(a, m.B, t.wt, m.V, h.on)
+		return
+	}
+	copy(a, m.B)
+	for j, x := range h.a {
+		h.s[j] = x + src.r.NormFloat64()
+		addScaled(a, t.wt[j*m.V:(j+1)*m.V], h.s[j])
+	}
+}
+
 // transpose renews Wᵀ from W.
 func (t *rbmBatch) transpose() {
 	V, H := t.m.V, t.m.H
@@ -76,24 +106,16 @@ func (t *rbmBatch) step(images []float64, src []*byteSource, eps, mu, lambda flo
 		p0, pk := t.p0[b*H:(b+1)*H], t.pk[b*H:(b+1)*H]
 		v0.setImage(images[b*V : (b+1)*V])
 		sumRows(h.a, m.C, m.W, H, v0.on)
-		for j, x := range h.a {
-			p0[j] = sigmoid(x)
-		}
+		t.mean(p0, h.a)
 		if t.persistent && t.started { // the chain's hidden units given where it stopped
 			sumRows(h.a, m.C, m.W, H, vk.on)
 		}
-		h.sample(src[b])
-		for s := range t.k {
-			sumRows(vk.a, m.B, t.wt, V, h.on)
+		for range t.k {
+			t.visibleInput(vk.a, h, src[b])
 			vk.sample(src[b])
 			sumRows(h.a, m.C, m.W, H, vk.on)
-			if s < t.k-1 {
-				h.sample(src[b])
-			}
 		}
-		for j, x := range h.a {
-			pk[j] = sigmoid(x)
-		}
+		t.mean(pk, h.a)
 		for _, i := range v0.on {
 			addScaled(t.gradW[int(i)*H:(int(i)+1)*H], p0, 1)
 			t.gradB[i]++

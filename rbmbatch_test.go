@@ -9,16 +9,17 @@ import (
 
 // TestRBMBatchStep checks two minibatch updates, the second with momentum
 // and weight decay, against the recipe written out with dense loops from
-// the states the trainer drew: p = σ(c + v·W) recomputed from the weights
-// before each update, ΔW = μ ΔW + ε ((1/B) Σ_b (v0 p0ᵀ − vk pkᵀ) − λ W).
+// the states the trainer drew: p = σ(c + v·W) (Gaussian hidden units: c +
+// v·W) recomputed from the weights before each update, ΔW = μ ΔW + ε ((1/B) Σ_b (v0 p0ᵀ − vk pkᵀ) − λ W).
 func TestRBMBatchStep(t *testing.T) {
 	for _, c := range []struct {
 		V, H, B, k int
-		pcd        bool
-	}{{80, 70, 3, 1, false}, {70, 130, 5, 3, false}, {90, 65, 4, 1, true}} {
+		pcd, gauss bool
+	}{{80, 70, 3, 1, false, false}, {70, 130, 5, 3, false, false}, {90, 65, 4, 1, true, false}, {80, 70, 3, 2, false, true}, {64, 66, 3, 1, true, true}} {
 		r := rand.New(rand.NewPCG(uint64(c.V), uint64(c.H)))
 		m := NewRBM(c.V, c.H, 0.3, randomSlice(r, c.V), r)
 		copy(m.C, randomSlice(r, c.H))
+		m.Gaussian = c.gauss
 		tr := newRBMBatch(m, c.B, c.k, c.pcd)
 		srcs := make([]*byteSource, c.B)
 		for b := range srcs {
@@ -37,6 +38,9 @@ func TestRBMBatchStep(t *testing.T) {
 				a := C[j]
 				for i := range c.V {
 					a += v[i] * W[i*c.H+j]
+				}
+				if c.gauss {
+					return a // the mean of N(a, 1)
 				}
 				return 1 / (1 + math.Exp(-a))
 			}

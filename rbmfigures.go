@@ -91,7 +91,8 @@ func drawRBMReconstructions(m *RBM, images []byte) image.Image {
 // drawDenoising draws 16 validation images (rows 1 and 4), the same with
 // 15% of their pixels flipped (rows 2 and 5, the flips drawn from
 // rand.NewPCG(fantasySeed, 2)), and the RBM's de-noised images (rows 3 and
-// 6): ten mean-field passes from the noisy image, v ← σ(b + W σ(c + vW)).
+// 6): ten mean-field passes from the noisy image, v ← σ(b + W E[h | v]),
+// E[h | v] = σ(c + vW) (c + vW for Gaussian hidden units).
 func drawDenoising(m *RBM, images []byte) image.Image {
 	r := rand.New(rand.NewPCG(fantasySeed, 2))
 	v := make([]float64, 64*m.V)
@@ -113,7 +114,10 @@ func drawDenoising(m *RBM, images []byte) image.Image {
 				for i, x := range out {
 					a += x * m.W[i*m.H+j]
 				}
-				h[j] = sigmoid(a)
+				h[j] = a // the mean of a Gaussian unit
+				if !m.Gaussian {
+					h[j] = sigmoid(a)
+				}
 			}
 			for i := range out {
 				a := m.B[i]

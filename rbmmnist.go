@@ -31,6 +31,7 @@ type rbmMNISTSettings struct {
 	Hidden      int     `json:"hidden"`
 	CD          int     `json:"cd"`                // Gibbs sweeps per update
 	PCD         bool    `json:"pcd"`               // persistent chains, one an image of the minibatch
+	Gaussian    bool    `json:"gaussian"`          // Gaussian hidden units of unit variance (the Paysage notebook's second model)
 	Batch       int     `json:"batch"`             // images per update
 	Rate        float64 `json:"rate"`              // ε
 	Momentum    float64 `json:"momentum"`          // μ after the first momentumEpochs epochs (0.5 before)
@@ -156,6 +157,7 @@ func baseBiases(d *mnistData) []float64 {
 func trainRBMMNIST(s rbmMNISTSettings, d *mnistData, base []float64, seed uint64, res *rbmMNISTResults, stop func() bool, p *progress) (*RBM, []mnistEpoch) {
 	r := rand.New(rand.NewPCG(seed, 0))
 	m := NewRBM(784, s.Hidden, 0.01, base, r)
+	m.Gaussian = s.Gaussian
 	tr := newRBMBatch(m, s.Batch, s.CD, s.PCD)
 	srcs := make([]*byteSource, s.Batch)
 	for b := range srcs {
@@ -246,7 +248,7 @@ func evaluateRBMMNIST(m *RBM, base []float64, d *mnistData, s rbmMNISTSettings, 
 
 // clone returns a copy of m.
 func (m *RBM) clone() *RBM {
-	return &RBM{V: m.V, H: m.H, W: append([]float64(nil), m.W...), B: append([]float64(nil), m.B...), C: append([]float64(nil), m.C...)}
+	return &RBM{V: m.V, H: m.H, W: append([]float64(nil), m.W...), B: append([]float64(nil), m.B...), C: append([]float64(nil), m.C...), Gaussian: m.Gaussian}
 }
 
 // rbmMNISTOutputs returns the files of an RBM run on MNIST.
@@ -277,12 +279,17 @@ func rbmMNISTOutputs(m *RBM, traj []mnistEpoch, res *rbmMNISTResults, valid []by
 	return &outputs{files: files, report: page, results: res, table: markdown(rows), interrupted: res.Interrupted}, nil
 }
 
-// ruleName names the learning rule of s.
+// ruleName names the learning rule of s, and the hidden units when they
+// are Gaussian.
 func (s *rbmMNISTSettings) ruleName() string {
+	name := fmt.Sprintf("CD-%d", s.CD)
 	if s.PCD {
-		return fmt.Sprintf("PCD-%d", s.CD)
+		name = fmt.Sprintf("PCD-%d", s.CD)
 	}
-	return fmt.Sprintf("CD-%d", s.CD)
+	if s.Gaussian {
+		name += ", Gaussian hidden units"
+	}
+	return name
 }
 
 // rows returns the results beside the published numbers.
@@ -300,7 +307,7 @@ func (r *rbmMNISTResults) rows() [][2]string {
 		t.add(fmt.Sprintf("Test NLL, %d images spread evenly", s.RaiseImages), fmt.Sprintf("AIS %.2f, reverse AIS %.2f ± %.2f nats", r.AISOnRaise, r.RaiseNLL, r.RaiseNLLErr))
 	}
 	t.add("Base rates", fmt.Sprintf("%.2f nats", r.BaseRate))
-	if s.Hidden == 500 && !s.PCD {
+	if s.Hidden == 500 && !s.PCD && !s.Gaussian {
 		switch s.CD {
 		case 1:
 			t.add("The slides' CD-1, 500 hidden", "125.53 nats")
