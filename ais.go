@@ -75,13 +75,21 @@ type annealing struct {
 func newAnnealing(m *RBM, base, betas []float64) *annealing {
 	an := &annealing{m: m, base: base, wt: make([]float64, m.H*m.V), betas: betas,
 		logZ0: float64(m.H) * m.logG(0)}
+	for _, a := range base {
+		an.logZ0 += softplus(a)
+	}
+	an.transpose()
+	return an
+}
+
+// transpose renews Wᵀ from the RBM's weights.
+func (an *annealing) transpose() {
+	m := an.m
 	for i := range m.V {
 		for j := range m.H {
 			an.wt[j*m.V+i] = m.W[i*m.H+j]
 		}
-		an.logZ0 += softplus(base[i])
 	}
-	return an
 }
 
 // chain is the state of one annealing run: the visible and hidden units and

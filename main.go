@@ -129,7 +129,7 @@ func newFlagSet(v *flagValues) *flag.FlagSet {
 	fs.StringVar(&v.out, "out", "out", "folder for the results and figures")
 	fs.BoolVar(&v.quiet, "quiet", false, "no progress line")
 	fs.StringVar(&v.task, "task", "bars", "what to learn: "+strings.Join(taskNames, ", "))
-	fs.StringVar(&v.model, "model", "helmholtz", "helmholtz, or rbm (a restricted Boltzmann machine)")
+	fs.StringVar(&v.model, "model", "helmholtz", "helmholtz, rbm (a restricted Boltzmann machine), or dbm (-task mnist)")
 	fs.StringVar(&v.recipe, "recipe", "tuned", "how the machine learns: "+strings.Join(recipeNames(), ", "))
 	fs.StringVar(&v.layers, "layers", "", "units per layer, visible first (default: the task's)")
 	fs.IntVar(&v.snapshotEvery, "snapshot-every", 50000, "iterations between snapshots (0: first and last)")
@@ -264,9 +264,12 @@ func (v *flagValues) command(set map[string]bool) (*command, error) {
 	switch {
 	case v.compare != "" || v.summarize != "":
 		return cmd, nil
-	case v.task == "mnist" && v.model == "rbm":
+	case v.task == "mnist" && (v.model == "rbm" || v.model == "dbm"):
 		s, err := v.rbmMNIST(set)
 		cmd.exp = func(seed uint64, stop func() bool, p *progress) (*outputs, error) {
+			if s.Top > 0 {
+				return dbmMNISTExperiment(*s, seed, stop, p)
+			}
 			return rbmMNISTExperiment(*s, seed, stop, p)
 		}
 		return cmd, err
@@ -314,7 +317,7 @@ func (v *flagValues) experiment(t Trainer) (experiment, error) {
 			return trainMachine(s, seed, stop, p)
 		}, nil
 	case v.model != "rbm":
-		return nil, badFlag("-model %q: must be helmholtz or rbm", v.model)
+		return nil, badFlag("-model %q: must be helmholtz or rbm (or, with -task mnist, dbm)", v.model)
 	case v.hidden < 1 || v.hidden > 20:
 		return nil, badFlag("-hidden %d: must be between 1 and 20 (the partition function sums 2^hidden terms)", v.hidden)
 	case v.cd < 1 || v.cd > 1000:
@@ -460,19 +463,27 @@ func (v *flagValues) mnist(set map[string]bool) (*mnistSettings, error) {
 	return &s, v.ownExperiment("mnist", set, &s.Rate, &s.ISSamples, &s.Layers, s.check)
 }
 
-// rbmMNIST returns the settings of an RBM on MNIST, or a usage error naming
-// the first flag that is wrong or does not apply: the defaults of
-// defaultRBMMNIST, and the flags given over them.
+// rbmMNIST returns the settings of an RBM or (-model dbm) a DBM on MNIST,
+// or a usage error naming the first flag that is wrong or does not apply:
+// the defaults of defaultRBMMNIST, and the flags given over them.
 func (v *flagValues) rbmMNIST(set map[string]bool) (*rbmMNISTSettings, error) {
-	for _, f := range []string{"seeds", "from", "layers", "lr", "lr-rec", "rule", "k", "rws-sleep", "is-samples",
-		"mixtures", "binarize", "drops", "decay"} {
+	refused := []string{"seeds", "from", "lr", "lr-rec", "rule", "k", "rws-sleep", "is-samples", "mixtures", "binarize", "drops", "decay"}
+	if v.model == "rbm" {
+		refused = append(refused, "layers")
+	} else {
+		refused = append(refused, "hidden", "cd", "pcd", "gaussian", "raise-images")
+	}
+	for _, f := range refused {
 		if set[f] {
-			return nil, badFlag("-%s: not for -task mnist -model rbm (see helmholtz help rbm)", f)
+			return nil, badFlag("-%s: not for -task mnist -model %s (see helmholtz help rbm)", f, v.model)
 		}
 	}
 	s := defaultRBMMNIST()
 	s.Dir, s.Epochs, s.Patience, s.TestImages, s.PCD = v.data, v.epochs, v.patience, v.tests, v.pcd
-	s.AISRuns, s.AISBetas, s.RaiseImages = v.aisRuns, v.aisBetas, min(v.raiseImages, v.tests)
+	s.AISRuns, s.AISBetas = v.aisRuns, v.aisBetas
+	if s.Top == 0 {
+		s.RaiseImages = min(v.raiseImages, v.tests)
+	}
 	s.Momentum, s.Gaussian = v.momentum, v.gaussian
 	if set["raise-images"] {
 		s.RaiseImages = v.raiseImages
@@ -488,6 +499,19 @@ func (v *flagValues) rbmMNIST(set map[string]bool) (*rbmMNISTSettings, error) {
 	}
 	if set["batch"] {
 		s.Batch = v.rc.Batch
+	}
+	if v.model == "dbm" {
+		s.Hidden, s.Top, s.PCD, s.RaiseImages = 200, 200, true, 0
+		if v.layers != "" {
+			l, err := parseLayers(v.layers, []int{784, 200, 200})
+			if err != nil {
+				return nil, err
+			}
+			if len(l) != 3 {
+				return nil, badFlag("-layers %q: a DBM here has two hidden layers, e.g. 784,200,200", v.layers)
+			}
+			s.Hidden, s.Top = l[1], l[2]
+		}
 	}
 	if set["validation-images"] {
 		s.ValImages = v.valImages

@@ -25,13 +25,9 @@ type rbmBatch struct {
 	wt         []float64 // (H, V) Wᵀ
 	v0, vk, h  []units   // (B,) each slot's image, chain's visible and hidden units
 	p0, pk     []float64 // (B, H) hidden probabilities given v0 and given vk
-	gradW      []float64 // (V, H)
-	gradB      []float64 // (V,)
-	gradC      []float64 // (H,)
-	incW       []float64 // (V, H) ΔW
-	incB, incC []float64 // (V,), (H,)
-	zero       []float64 // (V,)
-	started    bool      // PCD: the chains have been set
+	rbmUpdate
+	zero    []float64 // (V,)
+	started bool      // PCD: the chains have been set
 }
 
 // newRBMBatch returns the trainer of m on minibatches of B images by CD-k,
@@ -39,10 +35,7 @@ type rbmBatch struct {
 func newRBMBatch(m *RBM, B, k int, persistent bool) *rbmBatch {
 	V, H := m.V, m.H
 	t := &rbmBatch{m: m, k: k, persistent: persistent, wt: make([]float64, H*V),
-		p0: make([]float64, B*H), pk: make([]float64, B*H),
-		gradW: make([]float64, V*H), gradB: make([]float64, V), gradC: make([]float64, H),
-		incW: make([]float64, V*H), incB: make([]float64, V), incC: make([]float64, H),
-		zero: make([]float64, V)}
+		p0: make([]float64, B*H), pk: make([]float64, B*H), rbmUpdate: newRBMUpdate(V, H), zero: make([]float64, V)}
 	for range B {
 		t.v0 = append(t.v0, newUnits(V, make([]float64, V)))
 		t.vk = append(t.vk, newUnits(V, make([]float64, V)))
@@ -98,9 +91,7 @@ func (t *rbmBatch) transpose() {
 func (t *rbmBatch) step(images []float64, src []*byteSource, eps, mu, lambda float64) {
 	m := t.m
 	V, H, B := m.V, m.H, len(t.v0)
-	clear(t.gradW)
-	clear(t.gradB)
-	clear(t.gradC)
+	t.clear()
 	for b := range B {
 		v0, vk, h := &t.v0[b], &t.vk[b], &t.h[b]
 		p0, pk := t.p0[b*H:(b+1)*H], t.pk[b*H:(b+1)*H]
@@ -129,18 +120,47 @@ func (t *rbmBatch) step(images []float64, src []*byteSource, eps, mu, lambda flo
 		}
 	}
 	t.started = true
-	scale := 1 / float64(B)
-	for i, g := range t.gradW {
-		t.incW[i] = mu*t.incW[i] + eps*(g*scale-lambda*m.W[i])
-		m.W[i] += t.incW[i]
-	}
-	for i, g := range t.gradB {
-		t.incB[i] = mu*t.incB[i] + eps*g*scale
-		m.B[i] += t.incB[i]
-	}
-	for j, g := range t.gradC {
-		t.incC[j] = mu*t.incC[j] + eps*g*scale
-		m.C[j] += t.incC[j]
-	}
+	t.apply(m, B, eps, mu, lambda)
 	t.transpose()
+}
+
+// rbmUpdate holds an RBM's summed gradient over a minibatch and its
+// momentum terms.
+type rbmUpdate struct {
+	gradW      []float64 // (V, H)
+	gradB      []float64 // (V,)
+	gradC      []float64 // (H,)
+	incW       []float64 // (V, H) ΔW
+	incB, incC []float64 // (V,), (H,)
+}
+
+// newRBMUpdate returns the update of an RBM of V visible and H hidden units.
+func newRBMUpdate(V, H int) rbmUpdate {
+	return rbmUpdate{gradW: make([]float64, V*H), gradB: make([]float64, V), gradC: make([]float64, H),
+		incW: make([]float64, V*H), incB: make([]float64, V), incC: make([]float64, H)}
+}
+
+// clear zeroes the gradient.
+func (u *rbmUpdate) clear() {
+	clear(u.gradW)
+	clear(u.gradB)
+	clear(u.gradC)
+}
+
+// apply moves m by the recipe's step from the gradient summed over B
+// images: ΔW ← μ ΔW + ε (grad/B − λ W), the biases without λ.
+func (u *rbmUpdate) apply(m *RBM, B int, eps, mu, lambda float64) {
+	scale := 1 / float64(B)
+	for i, g := range u.gradW {
+		u.incW[i] = mu*u.incW[i] + eps*(g*scale-lambda*m.W[i])
+		m.W[i] += u.incW[i]
+	}
+	for i, g := range u.gradB {
+		u.incB[i] = mu*u.incB[i] + eps*g*scale
+		m.B[i] += u.incB[i]
+	}
+	for j, g := range u.gradC {
+		u.incC[j] = mu*u.incC[j] + eps*g*scale
+		m.C[j] += u.incC[j]
+	}
 }

@@ -23,10 +23,12 @@ const (
 
 // drawRBMFantasies draws 64 fantasy particles: Gibbs chains of
 // fantasySweeps sweeps from uniform noise, chain i drawing from
-// rand.NewPCG(fantasySeed, i); each shows p(v | h) of its last sweep.
-func drawRBMFantasies(m *RBM) image.Image {
+// rand.NewPCG(fantasySeed, i); each shows p(v | h) of its last sweep, the
+// first pixels of m's visible units (a DBM's RBM view has its top layer
+// after them).
+func drawRBMFantasies(m *RBM, pixels int) image.Image {
 	an := newAnnealing(m, make([]float64, m.V), nil)
-	v := make([]float64, 64*m.V)
+	v := make([]float64, 64*pixels)
 	parallel(64, func(k int) {
 		r := rand.New(rand.NewPCG(fantasySeed, uint64(k)))
 		src := newByteSource(r, max(m.V, m.H))
@@ -40,8 +42,8 @@ func drawRBMFantasies(m *RBM) image.Image {
 			an.sweep(ch, 1, src)
 		}
 		// The last sweep's visible inputs are still in ch.v.a.
-		for i, x := range ch.v.a {
-			v[k*m.V+i] = sigmoid(x)
+		for i, x := range ch.v.a[:pixels] {
+			v[k*pixels+i] = sigmoid(x)
 		}
 	})
 	return drawGrid(v, 64, fmt.Sprintf("64 fantasies: %d Gibbs sweeps from noise, p(v | h)", fantasySweeps), grey)

@@ -28,7 +28,9 @@ const (
 // rbmMNISTSettings are the settings of an RBM run on MNIST.
 type rbmMNISTSettings struct {
 	Dir         string  `json:"data"`
-	Hidden      int     `json:"hidden"`
+	Hidden      int     `json:"hidden"`            // hidden units (a DBM's first hidden layer)
+	Top         int     `json:"top"`               // a DBM's second hidden layer; 0 for an RBM
+	Pretrain    int     `json:"pretrain_epochs"`   // a DBM: epochs of each layer's RBM before the joint training
 	CD          int     `json:"cd"`                // Gibbs sweeps per update
 	PCD         bool    `json:"pcd"`               // persistent chains, one an image of the minibatch
 	Gaussian    bool    `json:"gaussian"`          // Gaussian hidden units of unit variance (the Paysage notebook's second model)
@@ -60,7 +62,7 @@ const momentumEpochs = 5
 func defaultRBMMNIST() rbmMNISTSettings {
 	return rbmMNISTSettings{Hidden: 500, CD: 1, Batch: 100, Rate: 0.01, Momentum: 0.5, WeightCost: 0.0002,
 		Epochs: 20, Patience: 5, ValImages: 1000, ValBetas: 1000, ValRuns: 32, AISRuns: 100,
-		RaiseImages: 100, TestImages: mnistHeldOut}
+		RaiseImages: 100, TestImages: mnistHeldOut, Pretrain: 5}
 }
 
 // check returns a usage error naming the first setting out of its range.
@@ -70,6 +72,7 @@ func (s *rbmMNISTSettings) check() error {
 	}
 	return firstBadFlag([]flagCheck{
 		{s.Hidden < 1 || s.Hidden > maxHidden, "hidden", s.Hidden, fmt.Sprintf("between 1 and %d", maxHidden)},
+		{s.Top < 0 || s.Top > maxHidden, "layers", s.Top, fmt.Sprintf("a top layer between 1 and %d", maxHidden)},
 		{s.CD < 1 || s.CD > 1000, "cd", s.CD, "between 1 and 1000"},
 		{s.Batch < 1 || s.Batch > 1000, "batch", s.Batch, "between 1 and 1000"},
 		{!positive(s.Rate) || s.Rate > 10, "rbm-rate", s.Rate, "a number > 0 and at most 10"},
@@ -116,15 +119,36 @@ func (r *rbmMNISTResults) record(files []string, stopped bool) {
 	r.Files, r.Interrupted = files, r.Interrupted || stopped
 }
 
-// rbmMNISTExperiment trains and evaluates an RBM on the MNIST of s.Dir.
-func rbmMNISTExperiment(s rbmMNISTSettings, seed uint64, stop func() bool, p *progress) (*outputs, error) {
+// loadForRBM reads the MNIST of s.Dir and returns it with the results of
+// a run on it, settings and data recorded.
+func loadForRBM(s rbmMNISTSettings, seed uint64, p *progress) (*mnistData, *rbmMNISTResults, error) {
 	p.line("mnist: reading " + s.Dir)
 	d, err := loadMNIST(s.Dir)
 	p.done()
 	if err != nil {
+		return nil, nil, err
+	}
+	return d, &rbmMNISTResults{Format: rbmMNISTFormat, Version: rbmMNISTVersion, Seed: seed, Settings: s, Data: d.Source, Hashes: d.Hashes}, nil
+}
+
+// setTestNLL sets the test NLL of r, its standard error and its range over
+// log Z's interval from the per-image NLLs nll, formed with log Ẑ.
+func (r *rbmMNISTResults) setTestNLL(nll []float64) {
+	r.TestNLL = mean(nll)
+	r.TestNLLErr = stdErr(nll, r.TestNLL)
+	r.TestNLLHigh = r.TestNLL - r.LogZ.LogZ + r.LogZ.High
+	if r.LogZ.Low != nil {
+		low := r.TestNLL - r.LogZ.LogZ + *r.LogZ.Low
+		r.TestNLLLow = &low
+	}
+}
+
+// rbmMNISTExperiment trains and evaluates an RBM on the MNIST of s.Dir.
+func rbmMNISTExperiment(s rbmMNISTSettings, seed uint64, stop func() bool, p *progress) (*outputs, error) {
+	d, res, err := loadForRBM(s, seed, p)
+	if err != nil {
 		return nil, err
 	}
-	res := &rbmMNISTResults{Format: rbmMNISTFormat, Version: rbmMNISTVersion, Seed: seed, Settings: s, Data: d.Source, Hashes: d.Hashes}
 	base := baseBiases(d)
 	start := time.Now()
 	m, traj := trainRBMMNIST(s, d, base, seed, res, stop, p)
@@ -222,13 +246,7 @@ func evaluateRBMMNIST(m *RBM, base []float64, d *mnistData, s rbmMNISTSettings, 
 	res.LogZ = aisLogZ(m, base, betas, s.AISRuns, seed, aisStream)
 	test := floatImages(d.Test[:s.TestImages*784])
 	nll := perImageNLL(m, test, res.LogZ.LogZ)
-	res.TestNLL = mean(nll)
-	res.TestNLLErr = stdErr(nll, res.TestNLL)
-	res.TestNLLHigh = res.TestNLL - res.LogZ.LogZ + res.LogZ.High
-	if res.LogZ.Low != nil {
-		low := res.TestNLL - res.LogZ.LogZ + *res.LogZ.Low
-		res.TestNLLLow = &low
-	}
+	res.setTestNLL(nll)
 	if n := s.RaiseImages; n > 0 {
 		p.line(fmt.Sprintf("mnist: reverse AIS on %d test images, %d inverse temperatures each", n, len(betas)-1))
 		subset, ais := make([]float64, 0, n*784), make([]float64, n)
@@ -262,7 +280,7 @@ func rbmMNISTOutputs(m *RBM, traj []mnistEpoch, res *rbmMNISTResults, valid []by
 		pngFigure(curvesFile, func() image.Image {
 			return drawMNISTCurve(traj, "Validation NLL after every epoch (short AIS)", "NLL, nats")
 		}),
-		pngFigure(samplesFile, func() image.Image { return drawRBMFantasies(m) }),
+		pngFigure(samplesFile, func() image.Image { return drawRBMFantasies(m, m.V) }),
 		pngFigure(fieldsFile, func() image.Image { return drawRBMFilters(m) }),
 		pngFigure(reconstructionsFile, func() image.Image { return drawRBMReconstructions(m, valid) }),
 		pngFigure(denoisingFile, func() image.Image { return drawDenoising(m, valid) }),
@@ -296,18 +314,30 @@ func (s *rbmMNISTSettings) ruleName() string {
 func (r *rbmMNISTResults) rows() [][2]string {
 	var t rowList
 	s := r.Settings
-	t.add("Model", fmt.Sprintf("RBM 784-%d, %s", s.Hidden, s.ruleName()))
+	if s.Top > 0 {
+		t.add("Model", fmt.Sprintf("DBM 784-%d-%d, pretrained by CD-1 (%d epochs a layer), then PCD", s.Hidden, s.Top, s.Pretrain))
+	} else {
+		t.add("Model", fmt.Sprintf("RBM 784-%d, %s", s.Hidden, s.ruleName()))
+	}
 	t.add("Data", fmt.Sprintf("%s binarization (train %.12s…)", r.Data, r.Hashes["train"]))
-	t.add("Training", fmt.Sprintf("%d epochs of %d (best %d), batch %d, rate %g, momentum 0.5 then %g, weight cost %g",
-		r.EpochsRun, s.Epochs, r.BestEpoch, s.Batch, s.Rate, s.Momentum, s.WeightCost))
-	t.add("Validation NLL, kept RBM (short AIS)", fmt.Sprintf("%.2f nats", r.ValNLL))
+	momentum := fmt.Sprintf("momentum 0.5 for %d epochs, then %g", momentumEpochs, s.Momentum)
+	if s.Momentum == 0.5 {
+		momentum = "momentum 0.5"
+	}
+	t.add("Training", fmt.Sprintf("%d epochs of %d (best %d), batch %d, rate %g, %s, weight cost %g",
+		r.EpochsRun, s.Epochs, r.BestEpoch, s.Batch, s.Rate, momentum, s.WeightCost))
+	t.add("Validation NLL, kept model (short AIS)", fmt.Sprintf("%.2f nats", r.ValNLL))
 	t.add(fmt.Sprintf("log Z (AIS, %d runs, %d betas)", r.LogZ.Runs, r.LogZ.Betas), fmt.Sprintf("%.2f, ±3σ [%s, %.2f]", r.LogZ.LogZ, orUnbounded(r.LogZ.Low), r.LogZ.High))
-	t.add(fmt.Sprintf("Test NLL (AIS, %d images)", s.TestImages), fmt.Sprintf("%.2f ± %.2f nats (log Z's ±3σ: %s to %.2f)", r.TestNLL, r.TestNLLErr, orUnbounded(r.TestNLLLow), r.TestNLLHigh))
-	if s.RaiseImages > 0 {
+	what := "Test NLL (AIS, %d images)"
+	if s.Top > 0 {
+		what = "Test NLL, at most (mean-field bound, AIS, %d images)"
+	}
+	t.add(fmt.Sprintf(what, s.TestImages), fmt.Sprintf("%.2f ± %.2f nats (log Z's ±3σ: %s to %.2f)", r.TestNLL, r.TestNLLErr, orUnbounded(r.TestNLLLow), r.TestNLLHigh))
+	if s.RaiseImages > 0 && s.Top == 0 {
 		t.add(fmt.Sprintf("Test NLL, %d images spread evenly", s.RaiseImages), fmt.Sprintf("AIS %.2f, reverse AIS %.2f ± %.2f nats", r.AISOnRaise, r.RaiseNLL, r.RaiseNLLErr))
 	}
 	t.add("Base rates", fmt.Sprintf("%.2f nats", r.BaseRate))
-	if s.Hidden == 500 && !s.PCD && !s.Gaussian {
+	if s.Hidden == 500 && s.Top == 0 && !s.PCD && !s.Gaussian {
 		switch s.CD {
 		case 1:
 			t.add("The slides' CD-1, 500 hidden", "125.53 nats")
