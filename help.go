@@ -34,7 +34,7 @@ var helpTopics = []helpTopic{
 		[]string{"data", "per-class", "split", "sweeps"}},
 	{"mnist", "-task mnist: binarized MNIST (and -data, -layers, -batch, -lr, -lr-rec, -is-samples)",
 		[]string{"epochs", "patience", "drops", "decay", "validation-images", "test-images", "binarize", "rws-sleep", "mixtures"}},
-	{"rbm", "-model rbm: a restricted Boltzmann machine, by contrastive divergence",
+	{"rbm", "-model rbm or dbm: Boltzmann machines, by contrastive divergence",
 		[]string{"hidden", "cd", "pcd", "rbm-rate", "gaussian", "momentum", "ais-runs", "ais-betas", "raise-images"}},
 }
 

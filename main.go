@@ -18,6 +18,7 @@
 //	go run . -task mnist -data DIR   a sigmoid belief net on binarized MNIST (784 pixels)
 //	go run . -rule rws -k 5     a rival rule for the same machine (reinforce, rws)
 //	go run . -model rbm -cd 10  a restricted Boltzmann machine instead
+//	go run . -task mnist -model rbm -data DIR  an RBM on MNIST, log Z by AIS (-model dbm: a DBM)
 //	go run . -summarize DIR     the summary of DIR's seed-N folders, made anywhere
 //	go run . -compare DIR       the methods in DIR (folders of seed-N folders) side by side
 //	go run . -from out -out docs  redraw every figure of a saved run
