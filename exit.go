@@ -74,3 +74,14 @@ func firstBadFlag(checks []flagCheck) error {
 	}
 	return nil
 }
+
+// flagError turns a rangeError of a setting into a usage error naming its
+// flag, which is spelled like its key with '-' for '_'.
+func flagError(err error) error {
+	var r rangeError
+	if errors.As(err, &r) {
+		r.Name = "-" + strings.ReplaceAll(r.Name, "_", "-")
+		return usageError{r.Error()}
+	}
+	return usageError{err.Error()}
+}

@@ -486,20 +486,12 @@ func (v *flagValues) rbmMNIST(set map[string]bool) (*rbmMNISTSettings, error) {
 		s.RaiseImages = min(v.raiseImages, v.tests)
 	}
 	s.Momentum, s.Gaussian = v.momentum, v.gaussian
-	if set["raise-images"] {
-		s.RaiseImages = v.raiseImages
-	}
-	if set["hidden"] {
-		s.Hidden = v.hidden
-	}
-	if set["cd"] {
-		s.CD = v.cd
-	}
-	if set["rbm-rate"] {
-		s.Rate = v.rbmRate
-	}
-	if set["batch"] {
-		s.Batch = v.rc.Batch
+	for f, apply := range map[string]func(){"raise-images": func() { s.RaiseImages = v.raiseImages }, "hidden": func() { s.Hidden = v.hidden },
+		"cd": func() { s.CD = v.cd }, "rbm-rate": func() { s.Rate = v.rbmRate }, "batch": func() { s.Batch = v.rc.Batch },
+		"validation-images": func() { s.ValImages = v.valImages }} {
+		if set[f] {
+			apply()
+		}
 	}
 	if v.model == "dbm" {
 		s.Hidden, s.Top, s.PCD, s.RaiseImages = 200, 200, true, 0
@@ -513,9 +505,6 @@ func (v *flagValues) rbmMNIST(set map[string]bool) (*rbmMNISTSettings, error) {
 			}
 			s.Hidden, s.Top = l[1], l[2]
 		}
-	}
-	if set["validation-images"] {
-		s.ValImages = v.valImages
 	}
 	return &s, s.check()
 }
@@ -547,17 +536,6 @@ func (v *flagValues) ownExperiment(task string, set map[string]bool, rate *float
 		*layers = l
 	}
 	return nil
-}
-
-// flagError turns a rangeError of a setting into a usage error naming its
-// flag, which is spelled like its key with '-' for '_'.
-func flagError(err error) error {
-	var r rangeError
-	if errors.As(err, &r) {
-		r.Name = "-" + strings.ReplaceAll(r.Name, "_", "-")
-		return usageError{r.Error()}
-	}
-	return usageError{err.Error()}
 }
 
 // parseLayers parses -layers, a comma-separated list of layer sizes, visible
