@@ -36,11 +36,11 @@ func drawMNISTCurve(traj []mnistEpoch, title, label string) image.Image {
 // drawDigitGrid draws 64 images (64, 784) in an 8×8 grid.
 func drawDigitGrid(v []float64, title string) image.Image { return drawGrid(v, 64, title, grey) }
 
-// drawGrid draws the first n of 64 images (64, 784) in an 8×8 grid, each
+// drawGrid draws the first n of 64 images (64, 784) in rows of 8, each
 // pixel coloured by col.
 func drawGrid(v []float64, n int, title string, col func(float64) color.RGBA) image.Image {
 	g := grid{rows: mnistSide, cols: mnistSide, px: 3}
-	c := newCanvas(8*(g.w()+6)+40, 8*(g.h()+6)+70)
+	c := newCanvas(8*(g.w()+6)+40, (n+7)/8*(g.h()+6)+70)
 	c.text(c.Bounds().Dx()/2, 8, title, large, alignCenter, ink)
 	for k := range n {
 		c.image(20+k%8*(g.w()+6), 50+k/8*(g.h()+6), v[k*784:(k+1)*784], g, col)
