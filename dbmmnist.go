@@ -5,6 +5,7 @@ import (
 	"image"
 	"math"
 	"math/rand/v2"
+	"path/filepath"
 	"time"
 )
 
@@ -25,7 +26,17 @@ func dbmMNISTExperiment(s rbmMNISTSettings, seed uint64, stop func() bool, p *pr
 	}
 	base := append(baseBiases(d), make([]float64, s.Top)...) // the base model of x = (v, h2)
 	start := time.Now()
-	dbm, traj := trainDBMMNIST(s, d, base, seed, res, stop, p)
+	var dbm *DBM
+	var traj []mnistEpoch
+	if s.From != "" {
+		r, err := loadRBM(filepath.Join(s.From, rbmModelFile), 784+s.Top, s.Hidden, false)
+		if err != nil {
+			return nil, err
+		}
+		dbm = &DBM{V: 784, H1: s.Hidden, H2: s.Top, R: r}
+	} else {
+		dbm, traj = trainDBMMNIST(s, d, base, seed, res, stop, p)
+	}
 	res.TrainSecs = time.Since(start).Seconds()
 	start = time.Now()
 	if !res.Interrupted {

@@ -202,3 +202,32 @@ func readJSON(path, format string, version int, v any) error {
 	}
 	return nil
 }
+
+// loadRBM reads rbm.json at path and checks it: an RBM of V visible and H
+// hidden units whose hidden units are binary, or Gaussian when gaussian.
+func loadRBM(path string, V, H int, gaussian bool) (*RBM, error) {
+	var f rbmFile
+	if err := readJSON(path, "helmholtz-rbm", 1, &f); err != nil {
+		return nil, err
+	}
+	want := ""
+	if gaussian {
+		want = "gaussian"
+	}
+	switch {
+	case f.Visible != V || f.Hidden != H:
+		return nil, fmt.Errorf("%s: an RBM of %d visible and %d hidden units, but the flags ask for %d and %d", path, f.Visible, f.Hidden, V, H)
+	case f.HiddenUnits != want:
+		return nil, fmt.Errorf("%s: hidden units %q, but the flags ask for %q (-gaussian)", path, f.HiddenUnits, want)
+	}
+	for _, c := range []struct {
+		name string
+		t    *Tensor
+		dims []int
+	}{{"weights", &f.W, []int{V, H}}, {"visible_bias", &f.B, []int{V}}, {"hidden_bias", &f.C, []int{H}}} {
+		if err := c.t.check(c.name, c.dims...); err != nil {
+			return nil, fmt.Errorf("%s: %v", path, err)
+		}
+	}
+	return &RBM{V: V, H: H, W: f.W.Values, B: f.B.Values, C: f.C.Values, Gaussian: gaussian}, nil
+}

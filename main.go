@@ -136,7 +136,7 @@ func newFlagSet(v *flagValues) *flag.FlagSet {
 	fs.IntVar(&v.snapshotEvery, "snapshot-every", 50000, "iterations between snapshots (0: first and last)")
 	fs.IntVar(&v.isSamples, "is-samples", 0, "importance samples per image for an estimated NLL")
 	fs.IntVar(&v.fps, "fps", 8, "frames per second of bars.gif")
-	fs.StringVar(&v.from, "from", "", "redraw the figures of the saved run in `DIR` into -out")
+	fs.StringVar(&v.from, "from", "", "redraw the figures of the saved run in `DIR` into -out (MNIST RBMs: evaluate it)")
 	fs.StringVar(&v.summarize, "summarize", "", "summarise the seed-N folders in `DIR`, made anywhere")
 	fs.StringVar(&v.compare, "compare", "", "compare the methods in `DIR`, one folder of seeds each")
 	fs.IntVar(&v.size, "size", 4, "side of the square images")
@@ -267,6 +267,7 @@ func (v *flagValues) command(set map[string]bool) (*command, error) {
 		return cmd, nil
 	case v.task == "mnist" && (v.model == "rbm" || v.model == "dbm"):
 		s, err := v.rbmMNIST(set)
+		cmd.from = "" // the experiment evaluates the saved model itself
 		cmd.exp = func(seed uint64, stop func() bool, p *progress) (*outputs, error) {
 			if s.Top > 0 {
 				return dbmMNISTExperiment(*s, seed, stop, p)
@@ -468,7 +469,7 @@ func (v *flagValues) mnist(set map[string]bool) (*mnistSettings, error) {
 // or a usage error naming the first flag that is wrong or does not apply:
 // the defaults of defaultRBMMNIST, and the flags given over them.
 func (v *flagValues) rbmMNIST(set map[string]bool) (*rbmMNISTSettings, error) {
-	refused := []string{"seeds", "from", "lr", "lr-rec", "rule", "k", "rws-sleep", "is-samples", "mixtures", "binarize", "drops", "decay"}
+	refused := []string{"seeds", "lr", "lr-rec", "rule", "k", "rws-sleep", "is-samples", "mixtures", "binarize", "drops", "decay"}
 	if v.model == "rbm" {
 		refused = append(refused, "layers")
 	} else {
@@ -480,7 +481,7 @@ func (v *flagValues) rbmMNIST(set map[string]bool) (*rbmMNISTSettings, error) {
 		}
 	}
 	s := defaultRBMMNIST()
-	s.Dir, s.Epochs, s.Patience, s.TestImages, s.PCD = v.data, v.epochs, v.patience, v.tests, v.pcd
+	s.Dir, s.Epochs, s.Patience, s.TestImages, s.PCD, s.From = v.data, v.epochs, v.patience, v.tests, v.pcd, v.from
 	s.AISRuns, s.AISBetas = v.aisRuns, v.aisBetas
 	if s.Top == 0 {
 		s.RaiseImages = min(v.raiseImages, v.tests)

@@ -5,6 +5,7 @@ import (
 	"image"
 	"math"
 	"math/rand/v2"
+	"path/filepath"
 	"time"
 )
 
@@ -31,6 +32,7 @@ type rbmMNISTSettings struct {
 	Hidden      int     `json:"hidden"`            // hidden units (a DBM's first hidden layer)
 	Top         int     `json:"top"`               // a DBM's second hidden layer; 0 for an RBM
 	Pretrain    int     `json:"pretrain_epochs"`   // a DBM: epochs of each layer's RBM before the joint training
+	From        string  `json:"from"`              // a folder whose rbm.json is evaluated instead of training; "" to train
 	CD          int     `json:"cd"`                // Gibbs sweeps per update
 	PCD         bool    `json:"pcd"`               // persistent chains, one an image of the minibatch
 	Gaussian    bool    `json:"gaussian"`          // Gaussian hidden units of unit variance (the Paysage notebook's second model)
@@ -151,7 +153,15 @@ func rbmMNISTExperiment(s rbmMNISTSettings, seed uint64, stop func() bool, p *pr
 	}
 	base := baseBiases(d)
 	start := time.Now()
-	m, traj := trainRBMMNIST(s, d, base, seed, res, stop, p)
+	var m *RBM
+	var traj []mnistEpoch
+	if s.From != "" {
+		if m, err = loadRBM(filepath.Join(s.From, rbmModelFile), 784, s.Hidden, s.Gaussian); err != nil {
+			return nil, err
+		}
+	} else {
+		m, traj = trainRBMMNIST(s, d, base, seed, res, stop, p)
+	}
 	res.TrainSecs = time.Since(start).Seconds()
 	start = time.Now()
 	if !res.Interrupted {
@@ -324,9 +334,13 @@ func (r *rbmMNISTResults) rows() [][2]string {
 	if s.Momentum == 0.5 {
 		momentum = "momentum 0.5"
 	}
-	t.add("Training", fmt.Sprintf("%d epochs of %d (best %d), batch %d, rate %g, %s, weight cost %g",
-		r.EpochsRun, s.Epochs, r.BestEpoch, s.Batch, s.Rate, momentum, s.WeightCost))
-	t.add("Validation NLL, kept model (short AIS)", fmt.Sprintf("%.2f nats", r.ValNLL))
+	if s.From != "" {
+		t.add("Training", "none: the model of "+s.From+" evaluated")
+	} else {
+		t.add("Training", fmt.Sprintf("%d epochs of %d (best %d), batch %d, rate %g, %s, weight cost %g",
+			r.EpochsRun, s.Epochs, r.BestEpoch, s.Batch, s.Rate, momentum, s.WeightCost))
+		t.add("Validation NLL, kept model (short AIS)", fmt.Sprintf("%.2f nats", r.ValNLL))
+	}
 	t.add(fmt.Sprintf("log Z (AIS, %d runs, %d betas)", r.LogZ.Runs, r.LogZ.Betas), fmt.Sprintf("%.2f, ±3σ [%s, %.2f]", r.LogZ.LogZ, orUnbounded(r.LogZ.Low), r.LogZ.High))
 	what := "Test NLL (AIS, %d images)"
 	if s.Top > 0 {

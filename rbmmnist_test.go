@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -43,5 +44,39 @@ func TestRBMMNISTRun(t *testing.T) {
 	}
 	if !(r.TestNLL < r.BaseRate) || !(r.RaiseNLL > r.AISOnRaise) {
 		t.Errorf("test NLL %.2f (base rates %.2f); on 20 images, reverse AIS %.2f, forward %.2f", r.TestNLL, r.BaseRate, r.RaiseNLL, r.AISOnRaise)
+	}
+
+	// The saved RBM evaluated again (-from) gives the same numbers: the same
+	// seed draws the same AIS runs.
+	code, _, stderr = run(t, dir, "-task", "mnist", "-model", "rbm", "-data", data, "-hidden", "50", "-from", "o",
+		"-test-images", "300", "-ais-betas", "300", "-ais-runs", "16", "-raise-images", "20", "-quiet", "-out", "again")
+	if code != 0 {
+		t.Fatalf("-from: exit %d: %s", code, stderr)
+	}
+	var again rbmMNISTResults
+	if b, err = os.ReadFile(filepath.Join(dir, "again", resultsFile)); err == nil {
+		err = json.Unmarshal(b, &again)
+	}
+	if err != nil || again.TestNLL != r.TestNLL || again.RaiseNLL != r.RaiseNLL {
+		t.Errorf("-from: test NLL %v and %v by reverse AIS (%v), want %v and %v", again.TestNLL, again.RaiseNLL, err, r.TestNLL, r.RaiseNLL)
+	}
+	// A broken or mismatched model ends with exit 1, one line, and no folder.
+	model := filepath.Join(dir, "o", rbmModelFile)
+	b, _ = os.ReadFile(model)
+	for _, c := range []struct {
+		args []string
+		data []byte
+	}{{[]string{"-hidden", "50"}, b[:len(b)/2]}, {[]string{"-hidden", "40"}, b}, {[]string{"-hidden", "50", "-gaussian"}, b}} {
+		if err := os.WriteFile(model, c.data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		args := append([]string{"-task", "mnist", "-model", "rbm", "-data", data, "-from", "o", "-quiet", "-out", "bad"}, c.args...)
+		code, _, stderr := run(t, dir, args...)
+		if lines := strings.Split(strings.TrimSpace(stderr), "\n"); code != exitFail || len(lines) != 1 || !strings.Contains(stderr, rbmModelFile) {
+			t.Errorf("%v: exit %d, stderr %q; want exit 1 and one line naming %s", c.args, code, stderr, rbmModelFile)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "bad")); err == nil {
+			t.Errorf("%v: the folder bad was left behind", c.args)
+		}
 	}
 }
