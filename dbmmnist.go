@@ -74,7 +74,7 @@ func trainDBMMNIST(s rbmMNISTSettings, d *mnistData, base []float64, seed uint64
 	r := rand.New(rand.NewPCG(seed, 0))
 	srcs := make([]*byteSource, s.Batch)
 	for b := range srcs {
-		srcs[b] = newByteSource(rand.New(rand.NewPCG(r.Uint64(), r.Uint64())), 784+s.Top)
+		srcs[b] = newByteSource(rand.New(rand.NewPCG(r.Uint64(), r.Uint64())), max(784+s.Top, s.Hidden))
 	}
 	shuffle := rand.New(rand.NewPCG(seed, shuffleStream))
 	order := make([]int, mnistTrain)

@@ -195,7 +195,7 @@ func trainRBMMNIST(s rbmMNISTSettings, d *mnistData, base []float64, seed uint64
 	tr := newRBMBatch(m, s.Batch, s.CD, s.PCD)
 	srcs := make([]*byteSource, s.Batch)
 	for b := range srcs {
-		srcs[b] = newByteSource(rand.New(rand.NewPCG(r.Uint64(), r.Uint64())), 784)
+		srcs[b] = newByteSource(rand.New(rand.NewPCG(r.Uint64(), r.Uint64())), max(784, s.Hidden))
 	}
 	shuffle := rand.New(rand.NewPCG(seed, shuffleStream))
 	order := make([]int, mnistTrain)
