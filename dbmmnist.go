@@ -143,31 +143,14 @@ func trainDBMMNIST(s rbmMNISTSettings, d *mnistData, base []float64, seed uint64
 // dbmMNISTOutputs returns the files of a DBM run on MNIST: those of an RBM
 // run, the figures drawn from the DBM.
 func dbmMNISTOutputs(dbm *DBM, traj []mnistEpoch, res *rbmMNISTResults, valid []byte) (*outputs, error) {
-	model, err := dbm.R.modelFile()
-	if err != nil {
-		return nil, err
-	}
-	csv, table := epochTable(traj, "validation_nll_bound_nats")
 	bottom := &RBM{V: dbm.V, H: dbm.H1, W: dbm.R.W[:dbm.V*dbm.H1], B: dbm.R.B[:dbm.V], C: dbm.R.C}
-	figs, err := drawFigures([]figure{
-		pngFigure(curvesFile, func() image.Image {
-			return drawMNISTCurve(traj, "Validation NLL bound after every epoch (short AIS)", "NLL bound, nats")
-		}),
+	return res.outputs(dbm.R, traj, "NLL bound", fmt.Sprintf("DBM 784-%d-%d", dbm.H1, dbm.H2),
+		fmt.Sprintf("A deep Boltzmann machine 784-%d-%d, pretrained layer by layer and trained jointly by PCD on binarized MNIST: test NLL at most %.2f nats (mean-field bound, log Z by AIS).",
+			dbm.H1, dbm.H2, res.TestNLL),
 		pngFigure(samplesFile, func() image.Image { return drawRBMFantasies(dbm.R, dbm.V) }),
 		pngFigure(fieldsFile, func() image.Image { return drawRBMFilters(bottom) }),
 		pngFigure(reconstructionsFile, func() image.Image { return drawDBMReconstructions(dbm, valid) }),
-		pngFigure(denoisingFile, func() image.Image { return drawDBMDenoising(dbm, valid) }),
-	})
-	if err != nil {
-		return nil, err
-	}
-	rows := res.rows()
-	page := &reportPage{Title: fmt.Sprintf("helmholtz: MNIST, DBM 784-%d-%d, seed %d", dbm.H1, dbm.H2, res.Seed),
-		Lead: fmt.Sprintf("A deep Boltzmann machine 784-%d-%d, pretrained layer by layer and trained jointly by PCD on binarized MNIST: test NLL at most %.2f nats (mean-field bound, log Z by AIS).",
-			dbm.H1, dbm.H2, res.TestNLL),
-		Rows: rows, Columns: []string{"epoch", "rate", "validation NLL bound (nats)", "seconds"}, Trajectory: table, Settings: settingsText(res.Settings)}
-	files := append([]file{{name: trajectoryFile, data: csv}, model}, figs...)
-	return &outputs{files: files, report: page, results: res, table: markdown(rows), interrupted: res.Interrupted}, nil
+		pngFigure(denoisingFile, func() image.Image { return drawDBMDenoising(dbm, valid) }))
 }
 
 // reconstruct sets out (V,) to p(v | μ1), μ1 the mean field of v.

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -281,29 +282,36 @@ func (m *RBM) clone() *RBM {
 
 // rbmMNISTOutputs returns the files of an RBM run on MNIST.
 func rbmMNISTOutputs(m *RBM, traj []mnistEpoch, res *rbmMNISTResults, valid []byte) (*outputs, error) {
-	model, err := m.modelFile()
-	if err != nil {
-		return nil, err
-	}
-	csv, table := epochTable(traj, "validation_nll_nats")
-	figs, err := drawFigures([]figure{
-		pngFigure(curvesFile, func() image.Image {
-			return drawMNISTCurve(traj, "Validation NLL after every epoch (short AIS)", "NLL, nats")
-		}),
+	return res.outputs(m, traj, "NLL", fmt.Sprintf("RBM of %d hidden units", m.H),
+		fmt.Sprintf("A restricted Boltzmann machine of %d hidden units trained by %s on binarized MNIST: test NLL %.2f nats with log Z by AIS.",
+			m.H, res.Settings.ruleName(), res.TestNLL),
 		pngFigure(samplesFile, func() image.Image { return drawRBMFantasies(m, m.V) }),
 		pngFigure(fieldsFile, func() image.Image { return drawRBMFilters(m) }),
 		pngFigure(reconstructionsFile, func() image.Image { return drawRBMReconstructions(m, valid) }),
-		pngFigure(denoisingFile, func() image.Image { return drawDenoising(m, valid) }),
+		pngFigure(denoisingFile, func() image.Image { return drawDenoising(m, valid) }))
+}
+
+// outputs returns the files of a run of a Boltzmann machine on MNIST: the
+// trajectory of its validation score (what: "NLL", or "NLL bound"),
+// rbm.json of m, the training curve, figs, and the report titled for
+// model with lead as its first sentence.
+func (res *rbmMNISTResults) outputs(m *RBM, traj []mnistEpoch, what, model, lead string, figs ...figure) (*outputs, error) {
+	modelFile, err := m.modelFile()
+	if err != nil {
+		return nil, err
+	}
+	csv, table := epochTable(traj, "validation_"+strings.ReplaceAll(strings.ToLower(what), " ", "_")+"_nats")
+	curve := pngFigure(curvesFile, func() image.Image {
+		return drawMNISTCurve(traj, "Validation "+what+" after every epoch (short AIS)", what+", nats")
 	})
+	drawn, err := drawFigures(append([]figure{curve}, figs...))
 	if err != nil {
 		return nil, err
 	}
 	rows := res.rows()
-	page := &reportPage{Title: fmt.Sprintf("helmholtz: MNIST, RBM of %d hidden units, seed %d", m.H, res.Seed),
-		Lead: fmt.Sprintf("A restricted Boltzmann machine of %d hidden units trained by %s on binarized MNIST: test NLL %.2f nats with log Z by AIS.",
-			m.H, res.Settings.ruleName(), res.TestNLL),
-		Rows: rows, Columns: []string{"epoch", "rate", "validation NLL (nats)", "seconds"}, Trajectory: table, Settings: settingsText(res.Settings)}
-	files := append([]file{{name: trajectoryFile, data: csv}, model}, figs...)
+	page := &reportPage{Title: fmt.Sprintf("helmholtz: MNIST, %s, seed %d", model, res.Seed), Lead: lead,
+		Rows: rows, Columns: []string{"epoch", "rate", "validation " + what + " (nats)", "seconds"}, Trajectory: table, Settings: settingsText(res.Settings)}
+	files := append([]file{{name: trajectoryFile, data: csv}, modelFile}, drawn...)
 	return &outputs{files: files, report: page, results: res, table: markdown(rows), interrupted: res.Interrupted}, nil
 }
 
