@@ -28,10 +28,7 @@ func mnistRBM(t *testing.T, H, n int) (*RBM, []float64, *mnistData) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	base := make([]float64, 784)
-	for i, q := range d.rates() {
-		base[i] = logit(q)
-	}
+	base := baseBiases(d)
 	r := rand.New(rand.NewPCG(3, 0))
 	m := NewRBM(784, H, 0.01, base, r)
 	tr := newRBMTrainer(m, 1, false)

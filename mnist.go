@@ -341,11 +341,7 @@ func mnistNet(s mnistSettings, d *mnistData, r *rand.Rand) *Net {
 	net := NewNet(s.Layers)
 	scales := make([]float64, len(s.Layers)-1)
 	fill(scales, s.InitScale)
-	vis := make([]float64, 784)
-	for i, q := range d.rates() {
-		vis[i] = logit(q)
-	}
-	net.Initialize(Init{Scales: scales, VisibleBias: vis}, r)
+	net.Initialize(Init{Scales: scales, VisibleBias: baseBiases(d)}, r)
 	return net
 }
 
