@@ -84,7 +84,7 @@ func trainDBMMNIST(s rbmMNISTSettings, d *mnistData, base []float64, seed uint64
 	images := make([]float64, s.Batch*784)
 	first := NewRBM(784, s.Hidden, 0.01, base[:784], r)
 	second := NewRBM(s.Hidden, s.Top, 0.01, make([]float64, s.Hidden), r)
-	t1, t2 := newRBMBatch(first, s.Batch, 1, false), newRBMBatch(second, s.Batch, 1, false)
+	t1, t2 := newRBMBatch(first, s.Batch, 1, false, false), newRBMBatch(second, s.Batch, 1, false, false)
 	codes, up := make([]float64, s.Batch*s.Hidden), newUnits(s.Hidden, make([]float64, s.Hidden))
 	start := time.Now()
 	for layer, tr := range []*rbmBatch{t1, t2} {

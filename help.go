@@ -35,7 +35,7 @@ var helpTopics = []helpTopic{
 	{"mnist", "-task mnist: binarized MNIST (and -data, -layers, -batch, -lr, -lr-rec, -is-samples)",
 		[]string{"epochs", "patience", "drops", "decay", "validation-images", "test-images", "binarize", "rws-sleep", "mixtures"}},
 	{"rbm", "-model rbm or dbm: Boltzmann machines, by contrastive divergence",
-		[]string{"hidden", "cd", "pcd", "rbm-rate", "gaussian", "momentum", "ais-runs", "ais-betas", "raise-images"}},
+		[]string{"hidden", "cd", "pcd", "rbm-rate", "gaussian", "prob-recon", "momentum", "weight-cost", "ais-runs", "ais-betas", "raise-images"}},
 }
 
 // helpRequest asks for the help on a topic ("" for the flags every run

@@ -113,10 +113,10 @@ type flagValues struct {
 	mixtures, binarize                        string
 	perClass, sweeps, isSamples, fps          int
 	aisRuns, aisBetas, raiseImages            int
-	momentum                                  float64
+	momentum, weightCost                      float64
 	snapshotEvery                             int
 	pVertical, pBar, pOn, rbmRate, lr         float64
-	pcd, quiet, rwsSleep, gaussian            bool
+	pcd, quiet, rwsSleep, gaussian, probRecon bool
 	rc                                        Recipe // the learning flags, over the recipe -recipe names
 }
 
@@ -162,7 +162,9 @@ func newFlagSet(v *flagValues) *flag.FlagSet {
 	fs.BoolVar(&v.pcd, "pcd", false, "persistent contrastive divergence")
 	fs.Float64Var(&v.rbmRate, "rbm-rate", defaultRBMRate, "rate of every weight and bias (-task mnist: 0.01)")
 	fs.BoolVar(&v.gaussian, "gaussian", false, "-task mnist -model rbm: Gaussian hidden units of unit variance")
+	fs.BoolVar(&v.probRecon, "prob-recon", false, "-task mnist -model rbm: learn from the last sweep's visible probabilities")
 	fs.Float64Var(&v.momentum, "momentum", 0.5, "-task mnist -model rbm: momentum after the first 5 epochs (0.5 before)")
+	fs.Float64Var(&v.weightCost, "weight-cost", 0.0002, "-task mnist -model rbm: weight decay λ of every weight")
 	fs.IntVar(&v.aisRuns, "ais-runs", 100, "-task mnist -model rbm: AIS runs for log Z")
 	fs.IntVar(&v.aisBetas, "ais-betas", 0, "-task mnist -model rbm: AIS inverse temperatures (0: the published 14,500)")
 	fs.IntVar(&v.raiseImages, "raise-images", 100, "-task mnist -model rbm: test images scored by reverse AIS")
@@ -438,7 +440,7 @@ func (v *flagValues) digits(set map[string]bool) (*digitSettings, error) {
 // the first flag that is wrong: the defaults of defaultMNIST, and -batch,
 // -lr, -is-samples and -layers where given.
 func (v *flagValues) mnist(set map[string]bool) (*mnistSettings, error) {
-	for _, f := range []string{"hidden", "cd", "pcd", "rbm-rate", "gaussian", "momentum", "ais-runs", "ais-betas", "raise-images"} {
+	for _, f := range []string{"hidden", "cd", "pcd", "rbm-rate", "gaussian", "prob-recon", "momentum", "weight-cost", "ais-runs", "ais-betas", "raise-images"} {
 		if set[f] {
 			return nil, badFlag("-%s: only with -model rbm; -task mnist trains a sigmoid belief net unless -model rbm", f)
 		}
@@ -473,7 +475,7 @@ func (v *flagValues) rbmMNIST(set map[string]bool) (*rbmMNISTSettings, error) {
 	if v.model == "rbm" {
 		refused = append(refused, "layers")
 	} else {
-		refused = append(refused, "hidden", "cd", "pcd", "gaussian", "raise-images")
+		refused = append(refused, "hidden", "cd", "pcd", "gaussian", "prob-recon", "raise-images")
 	}
 	for _, f := range refused {
 		if set[f] {
@@ -486,7 +488,7 @@ func (v *flagValues) rbmMNIST(set map[string]bool) (*rbmMNISTSettings, error) {
 	if s.Top == 0 {
 		s.RaiseImages = min(v.raiseImages, v.tests)
 	}
-	s.Momentum, s.Gaussian = v.momentum, v.gaussian
+	s.Momentum, s.WeightCost, s.Gaussian, s.Probs = v.momentum, v.weightCost, v.gaussian, v.probRecon
 	for f, apply := range map[string]func(){"raise-images": func() { s.RaiseImages = v.raiseImages }, "hidden": func() { s.Hidden = v.hidden },
 		"cd": func() { s.CD = v.cd }, "rbm-rate": func() { s.Rate = v.rbmRate }, "batch": func() { s.Batch = v.rc.Batch },
 		"validation-images": func() { s.ValImages = v.valImages }} {

@@ -10,17 +10,20 @@ import (
 // TestRBMBatchStep checks two minibatch updates, the second with momentum
 // and weight decay, against the recipe written out with dense loops from
 // the states the trainer drew: p = σ(c + v·W) (Gaussian hidden units: c +
-// v·W) recomputed from the weights before each update, ΔW = μ ΔW + ε ((1/B) Σ_b (v0 p0ᵀ − vk pkᵀ) − λ W).
+// v·W) recomputed from the weights before each update, ΔW = μ ΔW + ε ((1/B) Σ_b (v0 p0ᵀ − vk pkᵀ) − λ W);
+// with probability reconstructions vk is σ(b + W h) of the last hidden
+// states h, recomputed the same way.
 func TestRBMBatchStep(t *testing.T) {
 	for _, c := range []struct {
-		V, H, B, k int
-		pcd, gauss bool
-	}{{80, 70, 3, 1, false, false}, {70, 130, 5, 3, false, false}, {90, 65, 4, 1, true, false}, {80, 70, 3, 2, false, true}, {64, 66, 3, 1, true, true}} {
+		V, H, B, k        int
+		pcd, gauss, probs bool
+	}{{80, 70, 3, 1, false, false, false}, {70, 130, 5, 3, false, false, false}, {90, 65, 4, 1, true, false, false}, {80, 70, 3, 2, false, true, false},
+		{64, 66, 3, 1, true, true, false}, {70, 90, 4, 3, false, false, true}, {60, 70, 3, 1, true, false, true}, {50, 40, 2, 2, false, true, true}} {
 		r := rand.New(rand.NewPCG(uint64(c.V), uint64(c.H)))
 		m := NewRBM(c.V, c.H, 0.3, randomSlice(r, c.V), r)
 		copy(m.C, randomSlice(r, c.H))
 		m.Gaussian = c.gauss
-		tr := newRBMBatch(m, c.B, c.k, c.pcd)
+		tr := newRBMBatch(m, c.B, c.k, c.pcd, c.probs)
 		srcs := make([]*byteSource, c.B)
 		for b := range srcs {
 			srcs[b] = newByteSource(rand.New(rand.NewPCG(7, uint64(b))), max(c.V, c.H))
@@ -47,6 +50,16 @@ func TestRBMBatchStep(t *testing.T) {
 			gW, gB, gC := make([]float64, c.V*c.H), make([]float64, c.V), make([]float64, c.H)
 			for b := range c.B {
 				v0, vk := tr.v0[b].s, tr.vk[b].s
+				if c.probs {
+					vk = make([]float64, c.V)
+					for i := range c.V {
+						a := B[i]
+						for j, h := range tr.h[b].s {
+							a += W[i*c.H+j] * h
+						}
+						vk[i] = 1 / (1 + math.Exp(-a))
+					}
+				}
 				for j := range c.H {
 					p0, pk := prob(v0, j), prob(vk, j)
 					gC[j] += p0 - pk

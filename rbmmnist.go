@@ -36,6 +36,7 @@ type rbmMNISTSettings struct {
 	From        string  `json:"from"`              // a folder whose rbm.json is evaluated instead of training; "" to train
 	CD          int     `json:"cd"`                // Gibbs sweeps per update
 	PCD         bool    `json:"pcd"`               // persistent chains, one an image of the minibatch
+	Probs       bool    `json:"prob_recon"`        // the last sweep's visible probabilities in the update (rbmbatch.go)
 	Gaussian    bool    `json:"gaussian"`          // Gaussian hidden units of unit variance (the Paysage notebook's second model)
 	Batch       int     `json:"batch"`             // images per update
 	Rate        float64 `json:"rate"`              // ε
@@ -80,6 +81,7 @@ func (s *rbmMNISTSettings) check() error {
 		{s.Batch < 1 || s.Batch > 1000, "batch", s.Batch, "between 1 and 1000"},
 		{!positive(s.Rate) || s.Rate > 10, "rbm-rate", s.Rate, "a number > 0 and at most 10"},
 		{!(s.Momentum >= 0 && s.Momentum < 1), "momentum", s.Momentum, "at least 0 and below 1"},
+		{!(s.WeightCost >= 0 && s.WeightCost < 1), "weight-cost", s.WeightCost, "at least 0 and below 1"},
 		{s.Epochs < 1 || s.Epochs > 100000, "epochs", s.Epochs, "between 1 and 100000"},
 		{s.Patience < 1, "patience", s.Patience, "at least 1"},
 		{s.ValImages < 1 || s.ValImages > mnistHeldOut, "validation-images", s.ValImages, "between 1 and 10000"},
@@ -193,7 +195,7 @@ func trainRBMMNIST(s rbmMNISTSettings, d *mnistData, base []float64, seed uint64
 	r := rand.New(rand.NewPCG(seed, 0))
 	m := NewRBM(784, s.Hidden, 0.01, base, r)
 	m.Gaussian = s.Gaussian
-	tr := newRBMBatch(m, s.Batch, s.CD, s.PCD)
+	tr := newRBMBatch(m, s.Batch, s.CD, s.PCD, s.Probs)
 	srcs := make([]*byteSource, s.Batch)
 	for b := range srcs {
 		srcs[b] = newByteSource(rand.New(rand.NewPCG(r.Uint64(), r.Uint64())), max(784, s.Hidden))

@@ -13,13 +13,13 @@ import (
 // command line and checks its results: the data's published hashes, every
 // file written, an RBM better than the base rates, and the estimators in
 // their order on the same images (reverse AIS, a lower bound on log p,
-// gives the larger NLL).
+// gives the larger NLL), learning from probability reconstructions.
 func TestRBMMNISTRun(t *testing.T) {
 	data := sharedMNISTDir(t)
 	dir := t.TempDir()
 	code, _, stderr := run(t, dir, "-task", "mnist", "-model", "rbm", "-data", data, "-hidden", "50", "-epochs", "2",
 		"-validation-images", "200", "-test-images", "300", "-ais-betas", "300", "-ais-runs", "16", "-raise-images", "20",
-		"-quiet", "-out", "o")
+		"-prob-recon", "-quiet", "-out", "o")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -39,8 +39,9 @@ func TestRBMMNISTRun(t *testing.T) {
 			t.Errorf("%s not among the files written: %v", f, r.Files)
 		}
 	}
-	if r.EpochsRun != 2 || r.LogZ.Betas != 300 || r.LogZ.Runs != 16 {
-		t.Errorf("%d epochs, AIS of %d betas and %d runs; want 2, 300, 16", r.EpochsRun, r.LogZ.Betas, r.LogZ.Runs)
+	if r.EpochsRun != 2 || r.LogZ.Betas != 300 || r.LogZ.Runs != 16 || !r.Settings.Probs {
+		t.Errorf("%d epochs, AIS of %d betas and %d runs, probability reconstructions %v; want 2, 300, 16, true",
+			r.EpochsRun, r.LogZ.Betas, r.LogZ.Runs, r.Settings.Probs)
 	}
 	if !(r.TestNLL < r.BaseRate) || !(r.RaiseNLL > r.AISOnRaise) {
 		t.Errorf("test NLL %.2f (base rates %.2f); on 20 images, reverse AIS %.2f, forward %.2f", r.TestNLL, r.BaseRate, r.RaiseNLL, r.AISOnRaise)
