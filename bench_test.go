@@ -966,9 +966,12 @@ func BenchmarkMNISTImportance(b *testing.B) {
 // sums.
 func BenchmarkWeightTraffic(b *testing.B) {
 	n := 2 * (784*200 + 200*200)
-	for _, private := range []bool{false, true} {
-		name := map[bool]string{false: "shared", true: "private"}[private]
-		b.Run(name, func(b *testing.B) {
+	for _, c := range []struct {
+		name    string
+		private bool
+	}{{"shared", false}, {"private", true}} {
+		private := c.private
+		b.Run(c.name, func(b *testing.B) {
 			P := runtime.GOMAXPROCS(0)
 			ws := make([][]float64, P)
 			for p := range ws {

@@ -38,8 +38,7 @@ type rbmBatch struct {
 	v0, vk, h  []units   // (B,) each slot's image, chain's visible and hidden units
 	p0, pk     []float64 // (B, H) hidden probabilities given v0 and given vk
 	rbmUpdate
-	zero    []float64 // (V,)
-	started bool      // PCD: the chains have been set
+	started bool // PCD: the chains have been set
 }
 
 // newRBMBatch returns the trainer of m on minibatches of B images by CD-k,
@@ -47,7 +46,7 @@ type rbmBatch struct {
 func newRBMBatch(m *RBM, B, k int, persistent, probs bool) *rbmBatch {
 	V, H := m.V, m.H
 	t := &rbmBatch{m: m, k: k, persistent: persistent, probs: probs, wt: make([]float64, H*V), qk: make([]float64, V),
-		p0: make([]float64, B*H), pk: make([]float64, B*H), rbmUpdate: newRBMUpdate(V, H), zero: make([]float64, V)}
+		p0: make([]float64, B*H), pk: make([]float64, B*H), rbmUpdate: newRBMUpdate(V, H)}
 	for range B {
 		t.v0 = append(t.v0, newUnits(V, make([]float64, V)))
 		t.vk = append(t.vk, newUnits(V, make([]float64, V)))
